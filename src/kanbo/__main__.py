@@ -1,0 +1,3 @@
+from kanbo.cli import main
+
+main()

@@ -1,0 +1,188 @@
+"""Rights: validation of the rights object (spec §4.3) and the decisions every service asks for.
+
+Letters: ``A`` all records, ``G`` records of the user's group, ``M`` records the user is responsible
+for, ``L`` linked records (catalogs), ``D`` denied. An admin may do everything.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy.orm import InstrumentedAttribute
+
+from kanbo.core.errors import Errors
+from kanbo.core.principal import Principal
+from kanbo.models.users import User
+
+ENTITIES = ("leads", "contacts", "companies", "tasks")
+ACTIONS = ("view", "edit", "add", "delete", "export")
+LETTERS = ("A", "G", "M", "D")
+CATALOG_LETTERS = ("A", "L", "D")
+STATUS_ACTIONS = ("view", "edit", "delete", "export")
+STRICTNESS = {"A": 0, "L": 1, "G": 2, "M": 3, "D": 4}
+# An action may not be broader than the action it depends on.
+DEPENDS_ON = {"edit": ("view",), "delete": ("view", "edit"), "export": ("view",)}
+
+
+def full_rights() -> dict[str, Any]:
+    """Everything allowed: an admin's rights and the default for a new user."""
+    rights: dict[str, Any] = {entity: dict.fromkeys(ACTIONS, "A") for entity in ENTITIES}
+    rights.update({"status_rights": [], "catalog_rights": [], "mail_access": True, "catalog_access": True})
+    return rights
+
+
+def normalise(raw: Any, errors: Errors, request_id: str, path: str = "rights",
+              base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Validate a rights object sent by a client and merge it over ``base`` (default: full rights).
+
+    Unknown keys are ignored (clients echo ``is_admin``, ``group_id``… which are handled by the caller).
+    """
+    rights = copy.deepcopy(base) if base is not None else full_rights()
+    if raw is None:
+        return rights
+    if not isinstance(raw, dict):
+        errors.add(request_id, path, "This value should be of type object.", "InvalidType")
+        return rights
+    for entity in ENTITIES:
+        if entity not in raw or raw[entity] is None:
+            continue
+        value = raw[entity]
+        if not isinstance(value, dict):
+            errors.add(request_id, f"{path}.{entity}", "This value should be of type object.", "InvalidType")
+            continue
+        for action, letter in value.items():
+            where = f"{path}.{entity}.{action}"
+            if action not in ACTIONS:
+                errors.add(request_id, where, f"Unknown action '{action}'.", "NotSupportedChoice")
+                continue
+            allowed = ("A", "D") if action == "add" else LETTERS
+            if letter not in allowed:
+                errors.add(request_id, where, f"Must be one of: {', '.join(allowed)}.", "NotSupportedChoice")
+                continue
+            rights[entity][action] = letter
+        _check_dependencies(rights[entity], errors, request_id, f"{path}.{entity}")
+    if "status_rights" in raw and raw["status_rights"] is not None:
+        rights["status_rights"] = _status_rights(raw["status_rights"], errors, request_id, f"{path}.status_rights")
+    if "catalog_rights" in raw and raw["catalog_rights"] is not None:
+        rights["catalog_rights"] = _catalog_rights(raw["catalog_rights"], errors, request_id,
+                                                   f"{path}.catalog_rights")
+    for flag in ("mail_access", "catalog_access"):
+        if flag in raw and raw[flag] is not None:
+            if not isinstance(raw[flag], bool):
+                errors.add(request_id, f"{path}.{flag}", "This value should be of type bool.", "InvalidType")
+            else:
+                rights[flag] = raw[flag]
+    return rights
+
+
+def _check_dependencies(entity_rights: dict[str, str], errors: Errors, request_id: str, path: str) -> None:
+    for action, prerequisites in DEPENDS_ON.items():
+        letter = entity_rights.get(action)
+        if letter is None:
+            continue
+        for prerequisite in prerequisites:
+            base = entity_rights.get(prerequisite)
+            if base is not None and STRICTNESS[letter] < STRICTNESS[base]:
+                errors.add(request_id, f"{path}.{action}",
+                           f"'{action}' cannot be broader than '{prerequisite}' ({base}).", "InvalidValue")
+
+
+def _status_rights(raw: Any, errors: Errors, request_id: str, path: str) -> list[dict[str, Any]]:
+    if not isinstance(raw, list):
+        errors.add(request_id, path, "This value should be of type array.", "InvalidType")
+        return []
+    result = []
+    for i, entry in enumerate(raw):
+        where = f"{path}.{i}"
+        if not isinstance(entry, dict):
+            errors.add(request_id, where, "This value should be of type object.", "InvalidType")
+            continue
+        pipeline_id, status_id = entry.get("pipeline_id"), entry.get("status_id")
+        if not isinstance(pipeline_id, int) or not isinstance(status_id, int) or not (
+            _is_int(pipeline_id) and _is_int(status_id)
+        ):
+            errors.add(request_id, where, "pipeline_id and status_id must be integers.", "InvalidType")
+            continue
+        rights_in = entry.get("rights") or {}
+        if not isinstance(rights_in, dict):
+            errors.add(request_id, f"{where}.rights", "This value should be of type object.", "InvalidType")
+            continue
+        clean = {}
+        for action, letter in rights_in.items():
+            if action not in STATUS_ACTIONS or letter not in LETTERS:
+                errors.add(request_id, f"{where}.rights.{action}", "Unknown action or letter.", "NotSupportedChoice")
+                continue
+            clean[action] = letter
+        result.append({"entity_type": entry.get("entity_type") or "leads", "pipeline_id": int(pipeline_id),
+                       "status_id": int(status_id), "rights": clean})
+    return result
+
+
+def _catalog_rights(raw: Any, errors: Errors, request_id: str, path: str) -> list[dict[str, Any]]:
+    if not isinstance(raw, list):
+        errors.add(request_id, path, "This value should be of type array.", "InvalidType")
+        return []
+    result = []
+    for i, entry in enumerate(raw):
+        where = f"{path}.{i}"
+        if not isinstance(entry, dict) or not _is_int(entry.get("catalog_id")):
+            errors.add(request_id, where, "catalog_id must be an integer.", "InvalidType")
+            continue
+        clean = {}
+        for action, letter in (entry.get("rights") or {}).items():
+            if action not in ACTIONS or letter not in CATALOG_LETTERS:
+                errors.add(request_id, f"{where}.rights.{action}", "Unknown action or letter.", "NotSupportedChoice")
+                continue
+            clean[action] = letter
+        result.append({"catalog_id": int(entry["catalog_id"]), "rights": clean})
+    return result
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# Decisions ------------------------------------------------------------------------------------
+
+def letter(principal: Principal, entity: str, action: str) -> str:
+    if principal.is_admin:
+        return "A"
+    return str(principal.rights.get(entity, {}).get(action, "D"))
+
+
+def may(principal: Principal, entity: str, action: str) -> bool:
+    """May the principal do ``action`` on at least some records of ``entity``?"""
+    return letter(principal, entity, action) != "D"
+
+
+def may_row(principal: Principal, entity: str, action: str, responsible_user_id: int | None,
+            responsible_group_id: int | None) -> bool:
+    """May the principal do ``action`` on one row, given its responsible user and that user's group."""
+    granted = letter(principal, entity, action)
+    if granted == "A":
+        return True
+    if granted == "M":
+        return responsible_user_id == principal.user_id
+    if granted == "G":
+        if responsible_user_id == principal.user_id:
+            return True
+        return principal.group_id is not None and responsible_group_id == principal.group_id
+    return False
+
+
+def scope(principal: Principal, entity: str, action: str,
+          responsible_column: InstrumentedAttribute[Any]) -> ColumnElement[bool]:
+    """A WHERE clause limiting a list query to the rows the principal may ``action``."""
+    granted = letter(principal, entity, action)
+    if granted == "A":
+        return true()
+    if granted == "M":
+        return responsible_column == principal.user_id
+    if granted == "G":
+        if principal.group_id is None:
+            return responsible_column == principal.user_id
+        group_members = select(User.id).where(User.group_id == principal.group_id).scalar_subquery()
+        return responsible_column.in_(group_members)
+    return false()

@@ -1,0 +1,31 @@
+"""``GET /api/v4/account``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from sqlalchemy import select
+
+from kanbo.accounts.account_wire import render_account
+from kanbo.core.errors import Unauthorized
+from kanbo.http.hal import base_url, href, item
+from kanbo.http.query import as_list, parse_query_string
+from kanbo.http.responses import HalResponse
+from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.models.accounts import Account
+from kanbo.models.users import UserGroup
+
+router = APIRouter(route_class=TxRoute)
+
+
+@router.get("/api/v4/account")
+async def get_account(ctx: Ctx = Depends(api_context)) -> HalResponse:
+    request = ctx.request
+    with_ = frozenset(as_list(parse_query_string(request.scope.get("query_string", b"")).get("with")))
+    account = await ctx.session.get(Account, ctx.principal.account_id)
+    if account is None:
+        raise Unauthorized("The account no longer exists")
+    groups = list(await ctx.session.scalars(select(UserGroup).order_by(UserGroup.id))) \
+        if "users_groups" in with_ else []
+    body = render_account(account, current_user_id=ctx.principal.user_id, with_=with_, groups=groups,
+                          self_href=href(request, "/api/v4/account")["href"], base=base_url(request))
+    return item(request, body)

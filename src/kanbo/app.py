@@ -1,0 +1,56 @@
+"""create_app(): lifespan, middleware, exception handlers and routers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from kanbo import __version__
+from kanbo.config import get_settings
+from kanbo.core.db import Database
+from kanbo.http import problems
+from kanbo.http.middleware import KanboMiddleware
+from kanbo.http.ratelimit import create_rate_limiter
+from kanbo.http.responses import HalResponse
+
+log = logging.getLogger("kanbo")
+
+
+def create_app(database_url: str | None = None) -> FastAPI:
+    settings = get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.db = Database(database_url)
+        app.state.rate_limiter = create_rate_limiter(settings.http.redis_url)
+        try:
+            yield
+        finally:
+            await app.state.rate_limiter.close()
+            await app.state.db.dispose()
+
+    app = FastAPI(
+        title="Kanbo",
+        version=__version__,
+        default_response_class=HalResponse,
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    problems.install(app)
+    app.add_middleware(KanboMiddleware, max_body_bytes=settings.http.max_body_bytes)
+
+    from kanbo.accounts.routes import router as accounts_router
+    from kanbo.accounts.users_routes import router as users_router
+    from kanbo.auth.routes import router as oauth_router
+    from kanbo.web.pages import router as pages_router
+
+    app.include_router(accounts_router)
+    app.include_router(users_router)
+    app.include_router(oauth_router)
+    app.include_router(pages_router)
+    return app

@@ -1,0 +1,94 @@
+"""Settings, read from ``KANBO_*`` environment variables, in small groups."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"KANBO_{name}", default)
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(f"KANBO_{name}")
+    if raw is None or raw.strip() == "":
+        return default
+    return int(raw)
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(f"KANBO_{name}")
+    if raw is None or raw.strip() == "":
+        return default
+    return float(raw)
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(f"KANBO_{name}")
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/kanbo.db"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the plain driver-less URLs people paste and pick the async driver."""
+    if url.startswith("sqlite:///") or url.startswith("sqlite://"):
+        return "sqlite+aiosqlite" + url[len("sqlite") :]
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    return url
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = field(default_factory=lambda: normalise_database_url(_env("DATABASE_URL", DEFAULT_DATABASE_URL)))
+    busy_timeout_ms: int = field(default_factory=lambda: _int("SQLITE_BUSY_TIMEOUT_MS", 10000))
+    pool_size: int = field(default_factory=lambda: _int("DB_POOL_SIZE", 10))
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    max_body_bytes: int = field(default_factory=lambda: _int("MAX_BODY_BYTES", 10 * 1024 * 1024))
+    default_limit: int = 50
+    max_limit: int = 250
+    max_batch: int = 250
+    rate_limit_rps: float = field(default_factory=lambda: _float("RATE_LIMIT_RPS", 7.0))
+    session_rate_limit_rps: float = field(default_factory=lambda: _float("SESSION_RATE_LIMIT_RPS", 50.0))
+    redis_url: str = field(default_factory=lambda: _env("REDIS_URL", ""))
+    # Host used in links when a request carries no Host header (never in practice).
+    public_host: str = field(default_factory=lambda: _env("PUBLIC_HOST", ""))
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    # Signing key for access tokens. Empty: a key generated once and kept in the database,
+    # so every process of one installation shares it.
+    secret_key: str = field(default_factory=lambda: _env("SECRET_KEY", ""))
+    access_token_ttl: int = 24 * 3600
+    refresh_token_ttl: int = 90 * 24 * 3600
+    code_ttl: int = 20 * 60
+    session_ttl: int = field(default_factory=lambda: _int("SESSION_TTL", 14 * 24 * 3600))
+    secure_cookies: bool = field(default_factory=lambda: _bool("SECURE_COOKIES", False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: DatabaseSettings = field(default_factory=DatabaseSettings)
+    http: HttpSettings = field(default_factory=HttpSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget cached settings (tests change the environment)."""
+    get_settings.cache_clear()

@@ -1,0 +1,22 @@
+"""Who is making a request: account, user and the rights that apply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class Principal:
+    account_id: int
+    user_id: int
+    is_admin: bool
+    group_id: int | None
+    # Effective rights (the role's when the user has one), in the wire shape of spec §4.3.
+    rights: dict[str, Any] = field(default_factory=dict)
+    via: Literal["token", "session", "system"] = "token"
+    # Identifies the credential for rate limiting: the grant of a token, the browser session.
+    credential: str = ""
+    client_id: str | None = None
+    api_domain: str = ""
+    lang: str = "en"

@@ -1,0 +1,81 @@
+"""Request bodies: JSON whatever the Content-Type says, batches of at most 250 items."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+from starlette.requests import Request
+
+from kanbo.config import get_settings
+from kanbo.core.errors import BadRequest, Unprocessable
+from kanbo.http.query import parse_query_string
+
+
+async def read_json(request: Request, *, required: bool = True) -> Any:
+    """Parse the body as JSON; a form body is accepted as PHP-style nested fields."""
+    raw = await request.body()
+    if not raw.strip():
+        if required:
+            raise BadRequest("Request data can not be empty")
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
+    content_type = request.headers.get("content-type", "")
+    if "form" in content_type:
+        try:
+            return parse_query_string(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise BadRequest("Request body is not valid UTF-8") from None
+    raise BadRequest("Request body is not valid JSON")
+
+
+async def read_form_or_json(request: Request) -> dict[str, Any]:
+    """For the OAuth token endpoint: JSON or ``application/x-www-form-urlencoded``."""
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        try:
+            return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+        except UnicodeDecodeError:
+            raise BadRequest("Request body is not valid UTF-8") from None
+    if not isinstance(data, dict):
+        raise BadRequest("Request body must be a JSON object")
+    return data
+
+
+async def read_object(request: Request) -> dict[str, Any]:
+    data = await read_json(request)
+    if not isinstance(data, dict):
+        raise BadRequest("Request body must be a JSON object")
+    return data
+
+
+async def read_batch(request: Request, *, max_items: int | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """A JSON array of objects (a single object is taken as a batch of one).
+
+    Returns ``(request_id, item)`` pairs; ``request_id`` is the client's, as a string, or the index.
+    """
+    data = await read_json(request)
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise BadRequest("Request body must be a JSON array of objects")
+    if not data:
+        raise BadRequest("Request data can not be empty")
+    limit = max_items if max_items is not None else get_settings().http.max_batch
+    if len(data) > limit:
+        raise Unprocessable(f"Limit {limit} per page")
+    result = []
+    for index, entry in enumerate(data):
+        if not isinstance(entry, dict):
+            raise BadRequest(f"Item {index} of the request must be a JSON object")
+        request_id = entry.get("request_id")
+        result.append((str(index) if request_id is None else str(request_id), entry))
+    return result

@@ -1,0 +1,68 @@
+"""Pure ASGI middleware: path normalisation, request ids, the request body limit."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kanbo.core.errors import PayloadTooLarge
+from kanbo.http.problems import problem
+
+_SLASHES = re.compile(r"/{2,}")
+
+
+class KanboMiddleware:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        if "//" in path:  # some clients build `//api/v4/...`
+            scope = dict(scope)
+            scope["path"] = _SLASHES.sub("/", path)
+            scope["raw_path"] = _SLASHES.sub("/", scope["path"]).encode()
+        request_id = _header(scope, b"x-request-id") or uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        length = _header(scope, b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
+            await problem(self._too_large())(scope, receive, send)
+            return
+
+        received = 0
+        limit = self.max_body_bytes
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise self._too_large()
+            return message
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, limited_receive, send_with_id)
+
+    def _too_large(self) -> PayloadTooLarge:
+        return PayloadTooLarge(f"Request body is larger than {self.max_body_bytes} bytes")
+
+
+def _header(scope: Scope, name: bytes) -> Any:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None

@@ -1,0 +1,77 @@
+"""Every error leaves the server as ``application/problem+json`` in Kommo's shape."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from kanbo.core.errors import FieldError, ItemErrors, KanboError, ValidationFailed
+from kanbo.http.responses import ProblemResponse
+
+log = logging.getLogger("kanbo.http")
+
+
+def problem(error: KanboError) -> ProblemResponse:
+    return ProblemResponse(error.body(), status_code=error.status, headers=error.headers or None)
+
+
+async def _kanbo_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, KanboError)
+    return problem(exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    status = exc.status_code
+    if status == 404:
+        detail = f"Cannot {request.method} {request.url}"
+    elif status == 405:
+        detail = f"Method {request.method} is not allowed for {request.url.path}"
+    else:
+        detail = str(exc.detail)
+    error = KanboError(detail, status=status)
+    headers = dict(exc.headers or {})
+    response = problem(error)
+    response.headers.update(headers)
+    return response
+
+
+def _loc_to_path(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts)
+
+
+async def _request_validation(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        FieldError(str(err.get("type", "InvalidValue")), _loc_to_path(tuple(err.get("loc", ()))),
+                   str(err.get("msg", "Invalid value")))
+        for err in exc.errors()
+    ]
+    return problem(ValidationFailed([ItemErrors("0", errors)]))
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    trace_id = uuid.uuid4().hex
+    log.exception("unhandled error %s on %s %s", trace_id, request.method, request.url.path)
+    body = {
+        "title": "ErrInternalServer",
+        "type": "https://httpstatus.es/500",
+        "status": 500,
+        "detail": "Internal server error",
+        "trace_id": trace_id,
+    }
+    return ProblemResponse(body, status_code=500)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(KanboError, _kanbo_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(Exception, _unexpected)

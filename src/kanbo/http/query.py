@@ -1,0 +1,244 @@
+"""PHP-style query strings (``filter[...]``, ``order[...]``, ``with=``, ``page``/``limit``).
+
+Accepted forms (spec §1.2, client-tolerance §6): ``a[]=1&a[]=2``, ``a[0]=1``, scalar ``a=1`` where a
+list is expected, ``a[from]=1&a[to]=2``, nested ``filter[statuses][0][pipeline_id]=1``,
+percent-encoded brackets, comma lists (``with=a,b``, ``with=a%2Cb``), repeated keys (both kept),
+several ``order[...]`` keys at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote_plus
+
+from kanbo.core.errors import BadRequest, Unprocessable
+
+Node = dict[str, Any]
+
+_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+
+
+def _split_key(key: str) -> list[str] | None:
+    """``filter[id][]`` → ``["filter", "id", ""]``; malformed brackets keep the key literal."""
+    bracket = key.find("[")
+    if bracket <= 0:
+        return [key]
+    base, rest = key[:bracket], key[bracket:]
+    segments = _SEGMENT.findall(rest)
+    if "".join(f"[{s}]" for s in segments) != rest:
+        return [key]
+    return [base, *segments]
+
+
+class _Multi(list[str]):
+    """Values of a key given more than once (kept in order)."""
+
+
+def _insert(tree: Node, path: list[str], value: str) -> None:
+    node = tree
+    for i, segment in enumerate(path):
+        last = i == len(path) - 1
+        if segment == "":
+            segment = str(_next_index(node))
+        if last:
+            if segment in node:
+                existing = node[segment]
+                if isinstance(existing, _Multi):
+                    existing.append(value)
+                elif isinstance(existing, dict):
+                    existing[str(_next_index(existing))] = value
+                else:
+                    node[segment] = _Multi([existing, value])
+            else:
+                node[segment] = value
+            return
+        child = node.get(segment)
+        if not isinstance(child, dict):
+            converted: Node = {}
+            if isinstance(child, _Multi):
+                for j, v in enumerate(child):
+                    converted[str(j)] = v
+            elif child is not None:
+                converted["0"] = child
+            node[segment] = converted
+            child = converted
+        node = child
+
+
+def _next_index(node: Node) -> int:
+    numeric = [int(k) for k in node if k.isdigit()]
+    return max(numeric) + 1 if numeric else 0
+
+
+def _finish(value: Any) -> Any:
+    """Dicts keyed only by integers become lists (in index order); repeated keys become lists."""
+    if isinstance(value, _Multi):
+        return list(value)
+    if isinstance(value, dict):
+        finished = {k: _finish(v) for k, v in value.items()}
+        if finished and all(k.isdigit() for k in finished):
+            return [finished[k] for k in sorted(finished, key=int)]
+        return finished
+    return value
+
+
+def parse_query_string(raw: str | bytes) -> Node:
+    if isinstance(raw, bytes):
+        raw = raw.decode("latin-1")
+    tree: Node = {}
+    for pair in raw.split("&"):
+        if not pair:
+            continue
+        key, _, value = pair.partition("=")
+        key = unquote_plus(key)
+        if not key:
+            continue
+        path = _split_key(key)
+        if path is None:
+            continue
+        _insert(tree, path, unquote_plus(value))
+    return {k: _finish(v) for k, v in tree.items()}
+
+
+# Typed accessors ------------------------------------------------------------------------------
+
+def as_list(value: Any, *, split_commas: bool = True) -> list[str]:
+    """Any scalar, list, indexed dict or comma list → a flat list of non-empty strings."""
+    out: list[str] = []
+
+    def walk(v: Any) -> None:
+        if v is None:
+            return
+        if isinstance(v, list):
+            for item in v:
+                walk(item)
+        elif isinstance(v, dict):
+            for item in v.values():
+                walk(item)
+        else:
+            text = str(v)
+            parts = text.split(",") if split_commas else [text]
+            out.extend(p.strip() for p in parts if p.strip() != "")
+
+    walk(value)
+    return out
+
+
+def as_int_list(value: Any, path: str) -> list[int]:
+    result = []
+    for item in as_list(value):
+        result.append(to_int(item, path))
+    return result
+
+
+def to_int(value: Any, path: str) -> int:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise BadRequest(f"{path}: '{value}' is not a number") from None
+    if number != int(number):
+        raise BadRequest(f"{path}: '{value}' is not an integer")
+    return int(number)
+
+
+@dataclass(frozen=True)
+class Range:
+    start: int | None
+    end: int | None
+
+
+def as_range(value: Any, path: str) -> Range:
+    """``x[from]=1&x[to]=2`` or a single value (an exact match)."""
+    if isinstance(value, dict):
+        start = value.get("from")
+        end = value.get("to")
+        return Range(
+            to_int(start, f"{path}[from]") if start not in (None, "") else None,
+            to_int(end, f"{path}[to]") if end not in (None, "") else None,
+        )
+    if isinstance(value, list):
+        if len(value) == 2:
+            return Range(to_int(value[0], path), to_int(value[1], path))
+        value = value[0] if value else None
+    if value in (None, ""):
+        return Range(None, None)
+    exact = to_int(value, path)
+    return Range(exact, exact)
+
+
+@dataclass
+class ListQuery:
+    """What a list endpoint needs from the query string."""
+
+    params: Node
+    page: int = 1
+    limit: int = 50
+    with_: frozenset[str] = frozenset()
+    filter: Node = field(default_factory=dict)
+    order: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+    def has(self, name: str) -> bool:
+        return name in self.with_
+
+    def text(self, name: str) -> str | None:
+        value = self.params.get(name)
+        if isinstance(value, list):
+            value = value[-1] if value else None
+        if isinstance(value, dict):
+            return None
+        return value
+
+
+def parse_list_query(
+    raw: str | bytes,
+    *,
+    default_limit: int = 50,
+    max_limit: int = 250,
+    orderable: Iterable[str] = (),
+) -> ListQuery:
+    params = parse_query_string(raw)
+    page = _positive_int(params.get("page"), "page", 1)
+    limit = _positive_int(params.get("limit"), "limit", default_limit)
+    if limit > max_limit:
+        raise Unprocessable(f"Limit {max_limit} per page")
+    with_ = frozenset(as_list(params.get("with")))
+    raw_filter = params.get("filter")
+    filter_ = raw_filter if isinstance(raw_filter, dict) else {}
+    order = parse_order(params.get("order"), orderable)
+    return ListQuery(params=params, page=page, limit=limit, with_=with_, filter=filter_, order=order)
+
+
+def _positive_int(value: Any, name: str, default: int) -> int:
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    if value in (None, "") or isinstance(value, dict):
+        return default
+    number = to_int(value, name)
+    if number < 1:
+        raise BadRequest(f"{name} must be a positive integer")
+    return number
+
+
+def parse_order(value: Any, orderable: Iterable[str]) -> list[tuple[str, str]]:
+    """``order[updated_at]=desc&order[id]=asc`` → ``[("updated_at", "desc"), ("id", "asc")]``."""
+    allowed = set(orderable)
+    if not isinstance(value, dict):
+        return []
+    result = []
+    for key, direction in value.items():
+        if isinstance(direction, list):
+            direction = direction[-1] if direction else "asc"
+        text = str(direction).lower()
+        if text not in ("asc", "desc"):
+            raise BadRequest(f"order[{key}] must be asc or desc")
+        if key not in allowed:
+            raise BadRequest(f"order[{key}] is not supported; use one of: {', '.join(sorted(allowed)) or 'none'}")
+        result.append((key, text))
+    return result

@@ -1,0 +1,60 @@
+"""The request owns the transaction: one per request, committed after the handler succeeds.
+
+Every API router uses :class:`TxRoute`. Services only flush; this is the single place that commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Depends, Request
+from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
+
+from kanbo.auth.principal import authenticate
+from kanbo.core.db import Database
+from kanbo.core.principal import Principal
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class TxRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def in_transaction(request: Request) -> Response:
+            database: Database = request.app.state.db
+            async with database.session(write=request.method not in READ_METHODS) as session:
+                request.state.db = session
+                await session.begin()
+                try:
+                    response = await handler(request)
+                except BaseException:
+                    await session.rollback()
+                    raise
+                await session.commit()
+                return response
+
+        return in_transaction
+
+
+def db_session(request: Request) -> AsyncSession:
+    session: AsyncSession = request.state.db
+    return session
+
+
+@dataclass
+class Ctx:
+    """What an authenticated API handler works with."""
+
+    request: Request
+    session: AsyncSession
+    principal: Principal
+
+
+async def api_context(request: Request, session: AsyncSession = Depends(db_session)) -> Ctx:
+    principal = await authenticate(request, session)
+    return Ctx(request=request, session=session, principal=principal)
