@@ -44,6 +44,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     problems.install(app)
     app.add_middleware(KanboMiddleware, max_body_bytes=settings.http.max_body_bytes)
 
+    from kanbo.accounts.roles_routes import router as roles_router
     from kanbo.accounts.routes import router as accounts_router
     from kanbo.accounts.users_routes import router as users_router
     from kanbo.auth.routes import router as oauth_router
@@ -51,6 +52,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     app.include_router(accounts_router)
     app.include_router(users_router)
+    app.include_router(roles_router)
     app.include_router(oauth_router)
     app.include_router(pages_router)
     return app
