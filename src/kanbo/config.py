@@ -82,6 +82,7 @@ class Settings:
     db: DatabaseSettings = field(default_factory=DatabaseSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
+    limits: LimitSettings = field(default_factory=lambda: LimitSettings())
 
 
 @lru_cache(maxsize=1)
@@ -92,3 +93,13 @@ def get_settings() -> Settings:
 def reset_settings() -> None:
     """Forget cached settings (tests change the environment)."""
     get_settings.cache_clear()
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    max_pipelines: int = field(default_factory=lambda: _int("MAX_PIPELINES", 10))
+    max_stages: int = field(default_factory=lambda: _int("MAX_STAGES", 100))
+
+
+def get_limits() -> LimitSettings:
+    return get_settings().limits

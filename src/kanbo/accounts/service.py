@@ -71,7 +71,15 @@ async def create_account(
     password = admin_password or generate_password()
     admin = await create_user(session, email=admin_email, name=admin_name or admin_email.split("@")[0],
                               password=password, is_admin=True, lang=language)
+    await _provision(session, account)
     return NewAccount(account, admin, password)
+
+
+async def _provision(session: AsyncSession, account: Account) -> None:
+    """What every new account starts with: the main pipeline (and, as domains grow, their defaults)."""
+    from kanbo.pipelines.service import create_default_pipeline
+
+    await create_default_pipeline(session, account.id, account.language)
 
 
 async def create_user(

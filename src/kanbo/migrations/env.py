@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import kanbo.models  # noqa: F401  (registers every table)
+from kanbo.config import get_settings
 from kanbo.core.db import Base, create_engine
 
 config = context.config
@@ -26,7 +27,7 @@ def _do_run(connection: Connection) -> None:
 
 
 async def _run_async() -> None:
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    engine = create_engine(config.get_main_option("sqlalchemy.url") or get_settings().db.url)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_do_run)

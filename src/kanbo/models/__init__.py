@@ -2,17 +2,37 @@
 
 from kanbo.models.accounts import Account, ServerKey
 from kanbo.models.auth import AuthorizationCode, BrowserSession, Grant, Integration, RefreshToken
+from kanbo.models.custom_fields import CustomField, CustomFieldEnum, CustomFieldGroup, FieldValue
+from kanbo.models.entities import Company, Contact, Lead, LeadContact, LossReason
+from kanbo.models.events import Event
+from kanbo.models.pipelines import Counter, Pipeline, Status
+from kanbo.models.tags import EntityTag, Tag
 from kanbo.models.users import Role, User, UserGroup
 
 __all__ = [
     "Account",
     "AuthorizationCode",
     "BrowserSession",
+    "Company",
+    "Contact",
+    "Counter",
+    "CustomField",
+    "CustomFieldEnum",
+    "CustomFieldGroup",
+    "EntityTag",
+    "Event",
+    "FieldValue",
     "Grant",
     "Integration",
+    "Lead",
+    "LeadContact",
+    "LossReason",
+    "Pipeline",
     "RefreshToken",
     "Role",
     "ServerKey",
+    "Status",
+    "Tag",
     "User",
     "UserGroup",
 ]
