@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
+from kanbo.auth.sessions import SESSION_COOKIE
 from kanbo.auth.tokens import decode_access_token, digest, signing_key
 from kanbo.config import get_settings
 from kanbo.core.db import bind_account, unscoped
@@ -23,7 +24,6 @@ from kanbo.models.accounts import Account
 from kanbo.models.auth import BrowserSession, Grant, Integration
 from kanbo.models.users import Role, User
 
-SESSION_COOKIE = "kanbo_session"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

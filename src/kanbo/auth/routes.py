@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from typing import Any
+from urllib.parse import unquote_plus
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from kanbo.auth import service
 from kanbo.auth.tokens import digest
 from kanbo.core.db import unscoped
 from kanbo.core.errors import OAuthError, Unauthorized
+from kanbo.core.time import now
 from kanbo.http.body import read_form_or_json
 from kanbo.http.hal import api_host
 from kanbo.http.responses import JsonResponse
@@ -35,7 +37,8 @@ def _client_credentials(request: Request, body: dict[str, Any]) -> tuple[Any, An
         except (binascii.Error, UnicodeDecodeError):
             raise OAuthError("Client authentication failed", status=401) from None
         client_id, _, secret = decoded.partition(":")
-        return client_id, secret
+        # RFC 6749 §2.3.1: both parts are form-urlencoded before being joined and base64-encoded.
+        return unquote_plus(client_id), unquote_plus(secret)
     return body.get("client_id"), body.get("client_secret")
 
 
@@ -47,16 +50,22 @@ async def access_token(request: Request, session: AsyncSession = Depends(db_sess
         raise OAuthError("The grant_type must be authorization_code or refresh_token")
     client_id, client_secret = _client_credentials(request, body)
     integration = await service.authenticate_client(session, client_id, client_secret)
-    if grant_type == "authorization_code":
-        tokens = await service.exchange_code(
-            session, integration, code=body.get("code"), redirect_uri=body.get("redirect_uri"),
-            code_verifier=body.get("code_verifier"), api_domain=api_host(request),
-        )
-    else:
-        tokens = await service.refresh_tokens(
-            session, integration, refresh_token=body.get("refresh_token"),
-            redirect_uri=body.get("redirect_uri"), api_domain=api_host(request),
-        )
+    try:
+        if grant_type == "authorization_code":
+            tokens = await service.exchange_code(
+                session, integration, code=body.get("code"), redirect_uri=body.get("redirect_uri"),
+                code_verifier=body.get("code_verifier"), api_domain=api_host(request),
+            )
+        else:
+            tokens = await service.refresh_tokens(
+                session, integration, refresh_token=body.get("refresh_token"),
+                redirect_uri=body.get("redirect_uri"), api_domain=api_host(request),
+            )
+    except service.GrantRevoked:
+        # The request fails, but the revocation of the replayed grant must stay (the route's
+        # transaction would otherwise roll it back with the error).
+        await session.commit()
+        raise
     return JsonResponse(tokens, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
@@ -106,7 +115,9 @@ async def account_by_refresh_token(request: Request, session: AsyncSession = Dep
         raise Unauthorized("X-Refresh-Token header is required")
     with unscoped(session):
         row = await session.scalar(select(RefreshToken).where(RefreshToken.token_hash == digest(token)))
+        grant = await session.get(Grant, row.grant_id) if row is not None else None
         account = await session.get(Account, row.account_id) if row is not None else None
-    if account is None:
+    # Only a live refresh token names its account (a revoked or expired one tells nothing).
+    if row is None or grant is None or grant.revoked_at is not None or row.expires_at <= now() or account is None:
         raise Unauthorized("Invalid refresh token")
     return JsonResponse(_subdomain_body(request, account))

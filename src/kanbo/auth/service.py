@@ -87,10 +87,15 @@ async def issue_code(
     return IssuedCode(code, expires_at)
 
 
-def _same_redirect(a: str | None, b: str) -> bool:
-    if a is None or a == "":
+class GrantRevoked(OAuthError):
+    """A replayed code or refresh token: the grant was revoked, and that must be committed even
+    though the request fails (the token endpoint commits before answering with the error)."""
+
+
+def same_redirect_uri(sent: str | None, registered: str) -> bool:
+    if sent is None or sent == "":
         return True  # Kommo takes the redirect URI from the integration's settings
-    return a.rstrip("/") == b.rstrip("/")
+    return sent.rstrip("/") == registered.rstrip("/")
 
 
 async def authenticate_client(session: AsyncSession, client_id: Any, client_secret: Any) -> Integration:
@@ -110,7 +115,7 @@ async def exchange_code(
 ) -> dict[str, Any]:
     if not isinstance(code, str) or not code:
         raise OAuthError("Check that the authorization code is present")
-    if not _same_redirect(redirect_uri if isinstance(redirect_uri, str) else None, integration.redirect_uri):
+    if not same_redirect_uri(redirect_uri if isinstance(redirect_uri, str) else None, integration.redirect_uri):
         raise OAuthError("Redirect URI mismatch")
     with unscoped(session):
         row = await session.scalar(
@@ -122,7 +127,7 @@ async def exchange_code(
             # A code used twice: its grant is revoked, as RFC 6749 §4.1.2 recommends.
             if row.grant_id is not None:
                 await revoke_grant(session, row.grant_id, "code_reused")
-            raise OAuthError("Authorization code has been revoked")
+            raise GrantRevoked("Authorization code has been revoked")
         if row.expires_at <= now():
             raise OAuthError("Authorization code has expired")
         if row.code_challenge and (
@@ -171,7 +176,7 @@ async def refresh_tokens(
 ) -> dict[str, Any]:
     if not isinstance(refresh_token, str) or not refresh_token:
         raise OAuthError("Check that the refresh token is present")
-    if not _same_redirect(redirect_uri if isinstance(redirect_uri, str) else None, integration.redirect_uri):
+    if not same_redirect_uri(redirect_uri if isinstance(redirect_uri, str) else None, integration.redirect_uri):
         raise OAuthError("Redirect URI mismatch")
     with unscoped(session):
         token = await session.scalar(
@@ -192,7 +197,7 @@ async def refresh_tokens(
             children = list(await session.scalars(select(RefreshToken).where(RefreshToken.parent_id == token.id)))
             if any(child.used_at is not None for child in children):
                 await revoke_grant(session, grant.id, "refresh_token_replayed")
-                raise OAuthError("Refresh token has been revoked")
+                raise GrantRevoked("Refresh token has been revoked")
             for child in children:
                 child.superseded_at = now()
         user = await session.get(User, grant.user_id)
