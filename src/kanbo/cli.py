@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import traceback
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import orjson
 import typer
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.config import get_settings
@@ -55,6 +57,25 @@ def run_in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     except KanboError as error:
         fail(error.detail)
         raise  # unreachable
+    except Exception as error:
+        fail_unexpected("The command failed", error)
+        raise  # unreachable
+
+
+def fail_unexpected(context: str, error: Exception) -> None:
+    """Database and other unexpected errors: still one JSON object, the traceback on stderr."""
+    if not isinstance(error, (SQLAlchemyError, OSError)):
+        traceback.print_exception(error, file=sys.stderr)
+    fail(f"{context}: {type(error).__name__}: {error}".strip())
+
+
+def upgrade_schema() -> None:
+    from kanbo.core import migrate as migrations
+
+    try:
+        migrations.upgrade()
+    except Exception as error:
+        fail_unexpected("Could not upgrade the database schema", error)
 
 
 def api_domain() -> str:
@@ -83,9 +104,7 @@ async def _user(session: AsyncSession, email: str) -> Any:
 @app.command()
 def migrate() -> None:
     """Upgrade the database schema to the newest version."""
-    from kanbo.core import migrate as migrations
-
-    migrations.upgrade()
+    upgrade_schema()
     emit({"migrated": True, "database": _safe_url()})
 
 
@@ -104,9 +123,7 @@ def serve(
     """Upgrade the schema, create the demo account on an empty database, and serve the API."""
     import uvicorn
 
-    from kanbo.core import migrate as migrations
-
-    migrations.upgrade()
+    upgrade_schema()
     demo = run_in_transaction(lambda s: _ensure_demo(s, f"{host}:{port}"))
     emit({"listening": f"http://{host}:{port}", "database": _safe_url(), "demo": demo})
     uvicorn.run("kanbo.app:create_app", factory=True, host=host, port=port, workers=workers,

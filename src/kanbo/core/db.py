@@ -2,9 +2,15 @@
 
 Tenancy: every tenant table mixes in :class:`TenantMixin`. A session is bound to one account
 (``bind_account``); a listener adds ``account_id = :account`` to every ORM SELECT, UPDATE and
-DELETE it runs, and stamps the account on every new row it flushes. A session that is bound to
-no account refuses to query tenant tables at all unless it is explicitly opened with
-``unscoped`` (authentication look-ups, the CLI, migrations), so no query can forget the filter.
+DELETE it runs (``session.get``, joins, ``select_from``, subqueries and bulk UPDATE by primary key
+included), and stamps the account on every new row it flushes or inserts with ``insert(Model)``. A
+session that is bound to no account refuses to touch tenant tables at all unless it is explicitly
+opened with ``unscoped`` (authentication look-ups, the CLI, migrations), so no query can forget the
+filter; ``unscoped`` also lifts the filter of a bound session for the duration of its block.
+
+Core statements cannot carry the filter: in a bound session a statement that reaches a tenant table
+only through ``Model.__table__`` or a bare ``exists()`` raises :class:`TenancyError` (build it from
+the entity instead, e.g. ``select(Model.id).where(...).exists()``). ``text()`` SQL is never checked.
 """
 
 from __future__ import annotations
@@ -12,13 +18,15 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, MetaData, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column, with_loader_criteria
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.expression import ClauseElement, TableClause
 
 from kanbo.config import get_settings
 
@@ -78,24 +86,94 @@ def unscoped(session: AsyncSession | Session) -> Iterator[None]:
 
 @event.listens_for(Session, "do_orm_execute")
 def _apply_account_filter(state: ORMExecuteState) -> None:
-    if not (state.is_select or state.is_update or state.is_delete):
-        return
     if state.is_column_load or state.is_relationship_load:
-        return  # the criteria below propagate to these loads
-    account_id = state.session.info.get(ACCOUNT_KEY)
-    if account_id is None:
-        if state.session.info.get(UNSCOPED_KEY):
-            return
-        if _touches_tenant_table(state):
-            raise TenancyError("a tenant table was queried by a session bound to no account")
+        return  # the criteria of the parent statement propagate to these loads
+    if not (state.is_select or state.is_update or state.is_delete or state.is_insert):
         return
-    state.statement = state.statement.options(
+    if not _touches_tenant_table(state):
+        return
+    account_id = state.session.info.get(ACCOUNT_KEY)
+    if state.is_insert:
+        _check_insert(state, account_id)
+        return
+    if state.session.info.get(UNSCOPED_KEY):
+        return
+    if account_id is None:
+        raise TenancyError("a tenant table was queried by a session bound to no account")
+    if not state.is_orm_statement:
+        # Loader criteria only reach ORM entities; a Core table or a bare ``exists()`` would not be
+        # filtered, so it is refused (build it from the entity: ``select(Model.id).where(...).exists()``).
+        raise TenancyError("a Core statement on a tenant table cannot be filtered by account; use ORM entities")
+    statement = state.statement.options(
         with_loader_criteria(TenantMixin, lambda cls: cls.account_id == account_id, include_aliases=True)
     )
+    if state.is_update and state.is_executemany:
+        # ORM bulk UPDATE by primary key ignores loader criteria: name the account in the WHERE
+        # clause (SQLAlchemy cannot synchronise the session's objects with extra criteria).
+        entity = state.bind_mapper.class_ if state.bind_mapper is not None else None
+        if entity is None or not issubclass(entity, TenantMixin):
+            raise TenancyError("bulk UPDATE of a tenant table needs an ORM entity")
+        statement = statement.where(entity.account_id == account_id)  # type: ignore[attr-defined]
+        state.update_execution_options(synchronize_session=None)
+    state.statement = statement
+
+
+def _tenant_tables() -> frozenset[str]:
+    mappers = Base.registry.mappers
+    cached = _TENANT_TABLES.get(len(mappers))
+    if cached is None:
+        cached = frozenset(
+            table.name
+            for mapper in mappers
+            if issubclass(mapper.class_, TenantMixin)
+            for table in mapper.tables
+        )
+        _TENANT_TABLES.clear()
+        _TENANT_TABLES[len(mappers)] = cached
+    return cached
+
+
+_TENANT_TABLES: dict[int, frozenset[str]] = {}
 
 
 def _touches_tenant_table(state: ORMExecuteState) -> bool:
-    return any(issubclass(mapper.class_, TenantMixin) for mapper in state.all_mappers)
+    """Whether the statement reads or writes a tenant table anywhere: as an entity, in
+    ``select_from``, a join, a subquery or an ``EXISTS`` (``all_mappers`` misses the last ones)."""
+    if any(issubclass(mapper.class_, TenantMixin) for mapper in state.all_mappers):
+        return True
+    names = _tenant_tables()
+    return any(
+        isinstance(element, TableClause) and element.name in names
+        for element in visitors.iterate(cast(ClauseElement, state.statement))
+    )
+
+
+def _check_insert(state: ORMExecuteState, account_id: int | None) -> None:
+    """ORM ``insert(Model)`` statements follow the rules of new rows in a flush."""
+    given: set[Any] = set()
+    params: Any = state.parameters
+    rows: list[Any] = list(params) if isinstance(params, (list, tuple)) else [params] if params else []
+    for row in rows:
+        if "account_id" in row:
+            given.add(row["account_id"])
+    values = getattr(state.statement, "_values", None) or {}
+    for column, value in values.items():
+        if getattr(column, "key", column) == "account_id":
+            given.add(getattr(value, "value", value))
+    for multi in getattr(state.statement, "_multi_values", ()) or ():
+        for row in multi:
+            if isinstance(row, dict):
+                for column, value in row.items():
+                    if getattr(column, "key", column) == "account_id":
+                        given.add(getattr(value, "value", value))
+    if account_id is None:
+        if not given and not state.session.info.get(UNSCOPED_KEY):
+            raise TenancyError("new rows of a tenant table have no account")
+        return
+    if given - {account_id}:
+        raise TenancyError("new rows of a tenant table belong to another account")
+    if not given:
+        state.statement = state.statement.values(account_id=account_id)  # type: ignore[attr-defined]
 
 
 @event.listens_for(Session, "before_flush")

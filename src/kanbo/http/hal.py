@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import quote, unquote_plus
+from urllib.parse import quote, quote_from_bytes, unquote_plus
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -35,10 +35,18 @@ def self_links(request: Request, path: str) -> dict[str, Any]:
     return {"self": href(request, path)}
 
 
+# Everything printable in ASCII stays as the client sent it; spaces and non-ASCII bytes are encoded.
+_QUERY_SAFE = "!#$%&'()*+,-./:;=?@[]^_`{|}~"
+
+
+def _raw_query(request: Request) -> str:
+    return quote_from_bytes(request.scope.get("query_string", b""), safe=_QUERY_SAFE)
+
+
 def _query_with_page(request: Request, page: int) -> str:
     """Every original query parameter, as the client sent it, with ``page`` replaced."""
     pairs = []
-    for pair in request.scope.get("query_string", b"").decode("latin-1").split("&"):
+    for pair in _raw_query(request).split("&"):
         if not pair:
             continue
         key = unquote_plus(pair.partition("=")[0])
@@ -72,7 +80,7 @@ def collection(
         return no_content()
     page = query.page if query else 1
     path = _path(request)
-    raw_query = request.scope.get("query_string", b"").decode("latin-1")
+    raw_query = _raw_query(request)
     links: dict[str, Any] = {"self": href(request, path, raw_query)}
     if query is not None:
         if has_next:

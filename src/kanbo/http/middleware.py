@@ -12,6 +12,7 @@ from kanbo.core.errors import PayloadTooLarge
 from kanbo.http.problems import problem
 
 _SLASHES = re.compile(r"/{2,}")
+_RAW_SLASHES = re.compile(rb"/{2,}")
 
 
 class KanboMiddleware:
@@ -27,13 +28,22 @@ class KanboMiddleware:
         if "//" in path:  # some clients build `//api/v4/...`
             scope = dict(scope)
             scope["path"] = _SLASHES.sub("/", path)
-            scope["raw_path"] = _SLASHES.sub("/", scope["path"]).encode()
+            raw_path = scope.get("raw_path")
+            if isinstance(raw_path, bytes):
+                scope["raw_path"] = _RAW_SLASHES.sub(b"/", raw_path)
         request_id = _header(scope, b"x-request-id") or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
 
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode("latin-1")))
+                message = {**message, "headers": headers}
+            await send(message)
+
         length = _header(scope, b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
-            await problem(self._too_large())(scope, receive, send)
+            await problem(self._too_large())(scope, receive, send_with_id)
             return
 
         received = 0
@@ -47,13 +57,6 @@ class KanboMiddleware:
                 if received > limit:
                     raise self._too_large()
             return message
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", request_id.encode()))
-                message = {**message, "headers": headers}
-            await send(message)
 
         await self.app(scope, limited_receive, send_with_id)
 

@@ -85,9 +85,17 @@ def _finish(value: Any) -> Any:
     return value
 
 
+def decode_query_bytes(raw: bytes) -> str:
+    """A raw query string: UTF-8 when it is (some clients send it unencoded), else Latin-1."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
 def parse_query_string(raw: str | bytes) -> Node:
     if isinstance(raw, bytes):
-        raw = raw.decode("latin-1")
+        raw = decode_query_bytes(raw)
     tree: Node = {}
     for pair in raw.split("&"):
         if not pair:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
+
+Clock = Callable[[], float]
 
 
 class RateLimiter(Protocol):
@@ -24,14 +27,14 @@ class _Bucket:
 class MemoryRateLimiter:
     """Token bucket per key: ``rps`` requests per second, bursts of up to ``rps``."""
 
-    def __init__(self, clock: object = time.monotonic) -> None:
+    def __init__(self, clock: Clock = time.monotonic) -> None:
         self._buckets: dict[str, _Bucket] = {}
         self._clock = clock
 
     async def hit(self, key: str, rps: float) -> int | None:
         if rps <= 0:
             return None
-        now = self._clock()  # type: ignore[operator]
+        now = self._clock()
         capacity = max(rps, 1.0)
         bucket = self._buckets.get(key)
         if bucket is None:
@@ -56,15 +59,16 @@ class MemoryRateLimiter:
 class RedisRateLimiter:
     """A one-second window per key, shared by every process that points at the same Redis."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, clock: Clock = time.time) -> None:
         from redis.asyncio import Redis
 
         self._redis = Redis.from_url(url)
+        self._clock = clock
 
     async def hit(self, key: str, rps: float) -> int | None:
         if rps <= 0:
             return None
-        window = int(time.time())
+        window = int(self._clock())
         redis_key = f"kanbo:rl:{key}:{window}"
         pipe = self._redis.pipeline(transaction=True)
         pipe.incr(redis_key)

@@ -1,0 +1,81 @@
+"""The list resources every contract test runs against (spec §1.3, §21).
+
+To put a new list endpoint under the contract, append a :class:`Resource` to ``RESOURCES``:
+
+* ``create(tenant, client, n)`` makes ``n`` new items in the tenant's account and returns their ids;
+* ``extra_query`` is a query parameter the endpoint understands (usually a ``with=``): pagination
+  links must repeat it;
+* ``refused(tenant, client, member)`` performs a request that ``member`` (a user without admin rights
+  and with every entity right denied) is not allowed to make, or is ``None`` when nothing on the
+  resource is restricted.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import httpx
+
+from tests.support.factories import Member, Tenant
+
+BASE = "http://127.0.0.1:8000"
+
+Create = Callable[[Tenant, httpx.AsyncClient, int], Awaitable[list[int]]]
+Refused = Callable[[Tenant, httpx.AsyncClient, Member], Awaitable[httpx.Response]]
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    list_path: str
+    key: str
+    item_path_template: str
+    create: Create
+    extra_query: str = ""
+    refused: Refused | None = None
+
+    def item_path(self, item_id: int) -> str:
+        return self.item_path_template.format(id=item_id)
+
+    def __str__(self) -> str:  # pytest ids
+        return self.name
+
+
+def created_ids(response: httpx.Response, key: str) -> list[int]:
+    assert response.status_code == 200, response.text
+    return [entry["id"] for entry in response.json()["_embedded"][key]]
+
+
+# users -----------------------------------------------------------------------------------------
+
+async def create_users(tenant: Tenant, client: httpx.AsyncClient, n: int) -> list[int]:
+    return [(await tenant.add_user(name=f"Contract user {i}")).id for i in range(n)]
+
+
+async def refuse_user_activation(tenant: Tenant, client: httpx.AsyncClient, member: Member) -> httpx.Response:
+    return await client.post("/api/v4/users/activate", json=[{"id": member.id}], headers=member.headers)
+
+
+# roles -----------------------------------------------------------------------------------------
+
+async def create_roles(tenant: Tenant, client: httpx.AsyncClient, n: int) -> list[int]:
+    body = [{"name": f"Role {uuid.uuid4().hex[:8]}", "rights": {}} for _ in range(n)]
+    return created_ids(await client.post("/api/v4/roles", json=body, headers=tenant.headers), "roles")
+
+
+async def refuse_role_creation(tenant: Tenant, client: httpx.AsyncClient, member: Member) -> httpx.Response:
+    return await client.post("/api/v4/roles", json=[{"name": "Not allowed", "rights": {}}], headers=member.headers)
+
+
+RESOURCES: list[Resource] = [
+    Resource(
+        name="users", list_path="/api/v4/users", key="users", item_path_template="/api/v4/users/{id}",
+        create=create_users, extra_query="with=role,group", refused=refuse_user_activation,
+    ),
+    Resource(
+        name="roles", list_path="/api/v4/roles", key="roles", item_path_template="/api/v4/roles/{id}",
+        create=create_roles, extra_query="with=users", refused=refuse_role_creation,
+    ),
+]
