@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
-from kanbo.core.errors import Errors
+from kanbo.core.errors import Errors, Forbidden
 from kanbo.core.principal import Principal
 from kanbo.models.users import User
 
@@ -130,8 +130,12 @@ def _catalog_rights(raw: Any, errors: Errors, request_id: str, path: str) -> lis
         if not isinstance(entry, dict) or not _is_int(entry.get("catalog_id")):
             errors.add(request_id, where, "catalog_id must be an integer.", "InvalidType")
             continue
+        rights_in = entry.get("rights") or {}
+        if not isinstance(rights_in, dict):
+            errors.add(request_id, f"{where}.rights", "This value should be of type object.", "InvalidType")
+            continue
         clean = {}
-        for action, letter in (entry.get("rights") or {}).items():
+        for action, letter in rights_in.items():
             if action not in ACTIONS or letter not in CATALOG_LETTERS:
                 errors.add(request_id, f"{where}.rights.{action}", "Unknown action or letter.", "NotSupportedChoice")
                 continue
@@ -145,6 +149,12 @@ def _is_int(value: Any) -> bool:
 
 
 # Decisions ------------------------------------------------------------------------------------
+
+def require_admin(principal: Principal, action: str) -> None:
+    """403 unless the principal is an account administrator."""
+    if not principal.is_admin:
+        raise Forbidden(f"Only account administrators may {action}")
+
 
 def letter(principal: Principal, entity: str, action: str) -> str:
     if principal.is_admin:

@@ -1,0 +1,129 @@
+"""Roles: add in a batch, update, delete. Services flush; the request commits.
+
+Role names are non-empty, at most 255 characters and unique in the account (compared without
+regard to case). A role that users hold cannot be deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kanbo.accounts import fields
+from kanbo.accounts import repository as repo
+from kanbo.accounts import rights as rights_mod
+from kanbo.accounts.fields import BatchErrors
+from kanbo.accounts.users_wire import rights_object
+from kanbo.core.errors import BadRequest, NotFound
+from kanbo.core.time import now
+from kanbo.models.users import Role
+
+RIGHT_KEYS = ("leads", "contacts", "companies", "tasks", "status_rights", "catalog_rights", "mail_access",
+              "catalog_access")
+
+
+@dataclass
+class RoleChange:
+    request_id: str
+    role_id: int | None
+    name: str | None
+    rights: dict[str, Any] | None
+
+
+def stored_rights(rights: dict[str, Any]) -> dict[str, Any]:
+    """Only the permission keys are kept on a role (clients echo is_admin, group_id… in it)."""
+    return {key: rights[key] for key in RIGHT_KEYS if key in rights}
+
+
+def _read(request_id: str, item: dict[str, Any], errors: BatchErrors, *, base: dict[str, Any] | None,
+          creating: bool) -> RoleChange:
+    name = fields.text(errors, request_id, "name", item.get("name"), required=creating)
+    rights = None
+    if creating or item.get("rights") is not None:
+        rights = stored_rights(rights_mod.normalise(item.get("rights"), errors, request_id, base=base))
+    return RoleChange(request_id, None, name, rights)
+
+
+def _check_names(changes: list[RoleChange], existing: dict[str, int], errors: BatchErrors) -> None:
+    """A name may not belong to another role, in the account or earlier in the batch."""
+    claimed: dict[str, str] = {}
+    for change in changes:
+        if change.name is None:
+            continue
+        key = change.name.casefold()
+        owner = existing.get(key)
+        if owner is not None and owner != change.role_id:
+            errors.add(change.request_id, "name", f"A role named '{change.name}' already exists.", "NotUnique")
+        elif key in claimed:
+            errors.add(change.request_id, "name",
+                       f"The name '{change.name}' is also used by item '{claimed[key]}'.", "NotUnique")
+        claimed.setdefault(key, change.request_id)
+    # Old names still count while the batch runs: swapping two roles' names in one batch is refused.
+
+
+async def add_roles(session: AsyncSession, batch: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, Role]]:
+    errors = BatchErrors()
+    changes = [_read(request_id, item, errors, base=None, creating=True) for request_id, item in batch]
+    _check_names(changes, await repo.role_names(session), errors)
+    errors.raise_if_any()
+    stamp = now()
+    created = []
+    for change in changes:
+        assert change.name is not None and change.rights is not None
+        role = Role(name=change.name, rights=change.rights, created_at=stamp, updated_at=stamp)
+        session.add(role)
+        created.append((change.request_id, role))
+    await session.flush()
+    return created
+
+
+async def update_roles(session: AsyncSession, batch: list[tuple[str, dict[str, Any]]], *,
+                       path_id: int | None = None) -> list[tuple[str, Role]]:
+    """``PATCH /api/v4/roles`` (items carry ``id``) or ``PATCH /api/v4/roles/{id}`` (``path_id``)."""
+    errors = BatchErrors()
+    ids: list[int | None] = []
+    for request_id, item in batch:
+        ids.append(path_id if path_id is not None else fields.required_id(errors, request_id, "id", item.get("id")))
+    roles = await repo.roles_by_ids(session, (i for i in ids if i is not None))
+    if path_id is not None and path_id not in roles:
+        raise NotFound(f"Role {path_id} does not exist")
+    changes = []
+    for (request_id, item), role_id in zip(batch, ids, strict=True):
+        if role_id is None:
+            continue
+        role = roles.get(role_id)
+        if role is None:
+            errors.add(request_id, "id", f"Role {role_id} does not exist.", "NotFound")
+            continue
+        change = _read(request_id, item, errors, base=rights_object(role.rights), creating=False)
+        change.role_id = role_id
+        changes.append(change)
+    _check_names(changes, await repo.role_names(session), errors)
+    errors.raise_if_any()
+    stamp = now()
+    updated = []
+    for change in changes:
+        assert change.role_id is not None
+        role = roles[change.role_id]
+        if change.name is not None:
+            role.name = change.name
+        if change.rights is not None:
+            role.rights = change.rights
+        role.updated_at = stamp
+        updated.append((change.request_id, role))
+    await session.flush()
+    return updated
+
+
+async def delete_role(session: AsyncSession, role_id: int) -> None:
+    role = await repo.role_by_id(session, role_id)
+    if role is None:
+        raise NotFound(f"Role {role_id} does not exist")
+    holders = await repo.count_users_with_role(session, role_id)
+    if holders:
+        raise BadRequest(f"Role {role_id} is assigned to {holders} user(s); give them another role before "
+                         "deleting it")
+    await session.delete(role)
+    await session.flush()

@@ -1,0 +1,108 @@
+"""User, role and rights objects as Kommo clients read them (spec §4.2, §4.3).
+
+PHP's ``UserModel::fromArray`` reads ``id``, ``email`` and ``rights`` unconditionally, and
+``RightModel::fromArray`` reads ``leads``, ``contacts``, ``companies``, ``tasks``, ``status_rights``,
+``mail_access`` and ``catalog_access``: those keys are always emitted. ``tasks`` carries all five
+actions (a documented Kanbo extension; Kommo itself sends only ``edit`` and ``delete``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+
+from kanbo.accounts.account_wire import MAIN_GROUP_NAME
+from kanbo.accounts.rights import ACTIONS, ENTITIES
+from kanbo.http.hal import href
+from kanbo.models.users import Role, User, UserGroup
+
+USER_WITH = ("role", "group", "uuid", "amojo_id", "user_rank", "phone_number")
+
+
+def main_group_name(lang: str) -> str:
+    return MAIN_GROUP_NAME.get(lang, MAIN_GROUP_NAME["en"])
+
+
+def rights_object(stored: dict[str, Any] | None) -> dict[str, Any]:
+    """The permission part of a rights object, complete whatever was stored (missing means denied)."""
+    stored = stored or {}
+    body: dict[str, Any] = {}
+    for entity in ENTITIES:
+        given = stored.get(entity)
+        given = given if isinstance(given, dict) else {}
+        body[entity] = {action: str(given.get(action, "D")) for action in ACTIONS}
+    body["mail_access"] = bool(stored.get("mail_access", False))
+    body["catalog_access"] = bool(stored.get("catalog_access", False))
+    body["status_rights"] = list(stored.get("status_rights") or [])
+    body["catalog_rights"] = list(stored.get("catalog_rights") or [])
+    return body
+
+
+def user_rights(user: User, role: Role | None) -> dict[str, Any]:
+    """The rights that apply to the user (the role's when it has one) plus the user's own flags."""
+    body = rights_object(role.rights if role is not None else user.rights)
+    body.update({
+        "is_admin": user.is_admin,
+        "is_free": user.is_free,
+        "is_active": user.is_active,
+        "group_id": user.group_id,
+        "role_id": user.role_id,
+    })
+    return body
+
+
+def role_link(request: Request, role_id: int) -> dict[str, Any]:
+    return {"self": href(request, f"/api/v4/roles/{role_id}")}
+
+
+def render_user(
+    request: Request,
+    user: User,
+    role: Role | None,
+    group: UserGroup | None = None,
+    *,
+    with_: frozenset[str] = frozenset(),
+    account_lang: str = "en",
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": user.id,
+        "name": user.name,
+        "email": user.email,
+        "lang": user.lang,
+        "rights": user_rights(user, role),
+    }
+    if "uuid" in with_:
+        body["uuid"] = user.uuid
+    if "amojo_id" in with_:
+        body["amojo_id"] = user.amojo_id
+    if "user_rank" in with_:
+        body["user_rank"] = user.user_rank
+    if "phone_number" in with_:
+        body["phone_number"] = user.phone_number
+    body["_links"] = {"self": href(request, f"/api/v4/users/{user.id}")}
+    embedded: dict[str, Any] = {}
+    if "role" in with_:
+        embedded["roles"] = [] if role is None else [
+            {"id": role.id, "name": role.name, "_links": role_link(request, role.id)}
+        ]
+    if "group" in with_:
+        if group is None:
+            embedded["groups"] = [{"id": 0, "name": main_group_name(account_lang)}]
+        else:
+            embedded["groups"] = [{"id": group.id, "name": group.name}]
+    if embedded:
+        body["_embedded"] = embedded
+    return body
+
+
+def render_role(request: Request, role: Role, users: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": role.id,
+        "name": role.name,
+        "rights": rights_object(role.rights),
+        "_links": role_link(request, role.id),
+    }
+    if users is not None:
+        body["_embedded"] = {"users": users}
+    return body
