@@ -133,6 +133,9 @@ class Errors:
     def __bool__(self) -> bool:
         return bool(self._items)
 
+    def items(self) -> list[ItemErrors]:
+        return list(self._items.values())
+
     def raise_if_any(self) -> None:
         if self._items:
             raise ValidationFailed(list(self._items.values()))

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -57,6 +58,18 @@ async def _request_validation(request: Request, exc: Exception) -> Response:
     return problem(ValidationFailed([ItemErrors("0", errors)]))
 
 
+async def _integrity(request: Request, exc: Exception) -> Response:
+    """A constraint the service did not check first: the client's data conflicts with what is stored."""
+    log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc)
+    return problem(KanboError("The request conflicts with existing data", status=409))
+
+
+async def _data_error(request: Request, exc: Exception) -> Response:
+    """A value the database cannot hold (out of range, too long) that validation let through."""
+    log.warning("data error on %s %s: %s", request.method, request.url.path, exc)
+    return problem(KanboError("A value in the request is out of range for its field", status=400))
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     trace_id = uuid.uuid4().hex
     log.exception("unhandled error %s on %s %s", trace_id, request.method, request.url.path)
@@ -74,4 +87,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(KanboError, _kanbo_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(IntegrityError, _integrity)
+    app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(Exception, _unexpected)

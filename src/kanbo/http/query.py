@@ -8,6 +8,7 @@ several ``order[...]`` keys at once.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -74,12 +75,17 @@ def _next_index(node: Node) -> int:
 
 
 def _finish(value: Any) -> Any:
-    """Dicts keyed only by integers become lists (in index order); repeated keys become lists."""
+    """Dicts keyed 0..n-1 become lists (in index order); repeated keys become lists.
+
+    Other integer keys stay keys: ``filter[custom_fields_values][1277732][]=x`` is keyed by a field id.
+    """
     if isinstance(value, _Multi):
         return list(value)
     if isinstance(value, dict):
         finished = {k: _finish(v) for k, v in value.items()}
-        if finished and all(k.isdigit() for k in finished):
+        if finished and all(k.isdigit() for k in finished) and sorted(map(int, finished)) == list(
+            range(len(finished))
+        ):
             return [finished[k] for k in sorted(finished, key=int)]
         return finished
     return value
@@ -142,14 +148,25 @@ def as_int_list(value: Any, path: str) -> list[int]:
     return result
 
 
+MAX_ID = 2**63 - 1  # the largest value a BIGINT column holds
+
+
 def to_int(value: Any, path: str) -> int:
+    """An integer from a query value (``5``, ``"5"``, ``"5.0"``) within the range of the database."""
+    text = str(value).strip()
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise BadRequest(f"{path}: '{value}' is not a number") from None
-    if number != int(number):
-        raise BadRequest(f"{path}: '{value}' is not an integer")
-    return int(number)
+        number = int(text)
+    except ValueError:
+        try:
+            real = float(text)
+        except ValueError:
+            raise BadRequest(f"{path}: '{value}' is not a number") from None
+        if not math.isfinite(real) or not real.is_integer():
+            raise BadRequest(f"{path}: '{value}' is not an integer") from None
+        number = int(real)
+    if abs(number) > MAX_ID:
+        raise BadRequest(f"{path}: '{value}' is out of range")
+    return number
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.responses import Response
 
 from kanbo.auth.principal import authenticate
@@ -19,6 +20,15 @@ from kanbo.core.db import Database
 from kanbo.core.principal import Principal
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class IdConvertor(IntegerConvertor):
+    """``{name:id}``: an entity id that fits a BIGINT; longer digit runs match no route (404)."""
+
+    regex = "[0-9]{1,18}"
+
+
+register_url_convertor("id", IdConvertor())
 
 
 class TxRoute(APIRoute):

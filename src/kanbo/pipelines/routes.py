@@ -32,7 +32,7 @@ async def list_pipelines(ctx: Ctx = Depends(api_context)) -> Response:
     return collection(ctx.request, "pipelines", items, extra={"_total_items": len(items)})
 
 
-@router.get(BASE + "/{pipeline_id}")
+@router.get(BASE + "/{pipeline_id:id}")
 async def get_pipeline(pipeline_id: int, ctx: Ctx = Depends(api_context)) -> Response:
     view = await service.get_pipeline(ctx.session, pipeline_id)
     if view is None:
@@ -51,20 +51,20 @@ async def add_pipelines(ctx: Ctx = Depends(api_context)) -> Response:
                         "_embedded": {"pipelines": rendered}})
 
 
-@router.patch(BASE + "/{pipeline_id}")
+@router.patch(BASE + "/{pipeline_id:id}")
 async def update_pipeline(pipeline_id: int, ctx: Ctx = Depends(api_context)) -> Response:
     data = await read_object(ctx.request)
     view = await service.update_pipeline(ctx.session, ctx.principal, pipeline_id, data)
     return HalResponse(render_pipeline(ctx.request, view.pipeline, view.statuses))
 
 
-@router.delete(BASE + "/{pipeline_id}")
+@router.delete(BASE + "/{pipeline_id:id}")
 async def delete_pipeline(pipeline_id: int, ctx: Ctx = Depends(api_context)) -> Response:
     await service.delete_pipeline(ctx.session, ctx.principal, pipeline_id)
     return no_content()
 
 
-@router.get(BASE + "/{pipeline_id}/statuses")
+@router.get(BASE + "/{pipeline_id:id}/statuses")
 async def list_statuses(pipeline_id: int, ctx: Ctx = Depends(api_context)) -> Response:
     view = await service.get_pipeline(ctx.session, pipeline_id)
     if view is None:
@@ -75,7 +75,7 @@ async def list_statuses(pipeline_id: int, ctx: Ctx = Depends(api_context)) -> Re
     return collection(ctx.request, "statuses", items, extra={"_total_items": len(items)})
 
 
-@router.get(BASE + "/{pipeline_id}/statuses/{status_id}")
+@router.get(BASE + "/{pipeline_id:id}/statuses/{status_id:id}")
 async def get_status(pipeline_id: int, status_id: int, ctx: Ctx = Depends(api_context)) -> Response:
     status = await service.get_status(ctx.session, pipeline_id, status_id)
     if status is None:
@@ -83,7 +83,7 @@ async def get_status(pipeline_id: int, status_id: int, ctx: Ctx = Depends(api_co
     return HalResponse(render_status(ctx.request, status, with_descriptions="descriptions" in _with(ctx)))
 
 
-@router.post(BASE + "/{pipeline_id}/statuses")
+@router.post(BASE + "/{pipeline_id:id}/statuses")
 async def add_statuses(pipeline_id: int, ctx: Ctx = Depends(api_context)) -> Response:
     items = await read_batch(ctx.request)
     created = await service.add_statuses(ctx.session, ctx.principal, pipeline_id, items)
@@ -93,14 +93,14 @@ async def add_statuses(pipeline_id: int, ctx: Ctx = Depends(api_context)) -> Res
                         "_embedded": {"statuses": rendered}})
 
 
-@router.patch(BASE + "/{pipeline_id}/statuses/{status_id}")
+@router.patch(BASE + "/{pipeline_id:id}/statuses/{status_id:id}")
 async def update_status(pipeline_id: int, status_id: int, ctx: Ctx = Depends(api_context)) -> Response:
     data = await read_object(ctx.request)
     status = await service.update_status(ctx.session, ctx.principal, pipeline_id, status_id, data)
     return HalResponse(render_status(ctx.request, status))
 
 
-@router.delete(BASE + "/{pipeline_id}/statuses/{status_id}")
+@router.delete(BASE + "/{pipeline_id:id}/statuses/{status_id:id}")
 async def delete_status(pipeline_id: int, status_id: int, ctx: Ctx = Depends(api_context)) -> Response:
     await service.delete_status(ctx.session, ctx.principal, pipeline_id, status_id)
     return no_content()
