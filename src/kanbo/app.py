@@ -48,6 +48,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     from kanbo.accounts.routes import router as accounts_router
     from kanbo.accounts.users_routes import router as users_router
     from kanbo.auth.routes import router as oauth_router
+    from kanbo.custom_fields.routes import router as custom_fields_router
     from kanbo.pipelines.routes import router as pipelines_router
     from kanbo.tags.routes import router as tags_router
     from kanbo.web.pages import router as pages_router
@@ -56,6 +57,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.include_router(users_router)
     app.include_router(roles_router)
     app.include_router(oauth_router)
+    app.include_router(custom_fields_router)
     app.include_router(pipelines_router)
     app.include_router(tags_router)
     app.include_router(pages_router)

@@ -77,9 +77,11 @@ async def create_account(
 
 async def _provision(session: AsyncSession, account: Account) -> None:
     """What every new account starts with: the main pipeline (and, as domains grow, their defaults)."""
+    from kanbo.custom_fields.predefined import create_predefined_fields
     from kanbo.pipelines.service import create_default_pipeline
 
     await create_default_pipeline(session, account.id, account.language)
+    await create_predefined_fields(session, account.id, account.language)
 
 
 async def create_user(

@@ -69,6 +69,9 @@ class FieldValue(TenantMixin, Base):
         Index("ix_field_values_number", "account_id", "entity_type", "field_id", "number"),
         Index("ix_field_values_enum", "account_id", "entity_type", "field_id", "enum_id"),
         Index("ix_field_values_kind", "account_id", "kind", "text"),
+        # Prefix search over every text value of an entity type (``query=``); byte-wise on PostgreSQL.
+        Index("ix_field_values_search", "account_id", "entity_type", "text",
+              postgresql_ops={"text": "text_pattern_ops"}),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
