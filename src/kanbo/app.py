@@ -48,7 +48,11 @@ def create_app(database_url: str | None = None) -> FastAPI:
     from kanbo.accounts.routes import router as accounts_router
     from kanbo.accounts.users_routes import router as users_router
     from kanbo.auth.routes import router as oauth_router
+    from kanbo.companies.routes import router as companies_router
+    from kanbo.contacts.routes import router as contacts_router
     from kanbo.custom_fields.routes import router as custom_fields_router
+    from kanbo.leads.routes import router as leads_router
+    from kanbo.links.routes import router as links_router
     from kanbo.pipelines.routes import router as pipelines_router
     from kanbo.tags.routes import router as tags_router
     from kanbo.web.pages import router as pages_router
@@ -60,5 +64,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.include_router(custom_fields_router)
     app.include_router(pipelines_router)
     app.include_router(tags_router)
+    app.include_router(links_router)
+    app.include_router(leads_router)
+    app.include_router(contacts_router)
+    app.include_router(companies_router)
     app.include_router(pages_router)
     return app

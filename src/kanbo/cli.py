@@ -251,5 +251,24 @@ def oauth_code(
     emit(run_in_transaction(work))
 
 
+@app.command()
+def demo(
+    subdomain: str = typer.Option("demo", help="The account to fill (created when missing)."),
+    leads: int = typer.Option(100_000, help="How many leads (each with a contact) to add."),
+) -> None:
+    """Fill an account with demo leads, contacts and companies (bulk inserts)."""
+    from kanbo import seed
+    from kanbo.accounts.service import account_by_subdomain, create_account
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        account = await account_by_subdomain(session, subdomain)
+        if account is None:
+            account = (await create_account(session, subdomain=subdomain, name=subdomain.capitalize(),
+                                            admin_email=f"admin@{subdomain}.local")).account
+        return await seed.fill(session, account, leads)
+
+    emit(run_in_transaction(work))
+
+
 def main() -> None:
     app()

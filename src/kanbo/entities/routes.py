@@ -1,0 +1,138 @@
+"""One router per entity type, built from its :class:`EntitySpec` (spec §5.1, §6.1, §24 trash)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from starlette.responses import Response
+
+from kanbo.core.errors import BadRequest
+from kanbo.custom_fields.values import load_catalog
+from kanbo.entities import repository, service
+from kanbo.entities.fields import as_int, users_map
+from kanbo.entities.spec import EntitySpec, ReadContext
+from kanbo.entities.wire import render_entity, write_result
+from kanbo.http.body import read_batch, read_json, read_object
+from kanbo.http.hal import collection, created, item
+from kanbo.http.query import as_list, parse_list_query, parse_query_string
+from kanbo.http.responses import HalResponse, no_content
+from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.tags.service import tags_for
+
+
+async def read_context(ctx: Ctx, spec: EntitySpec, with_: frozenset[str]) -> ReadContext:
+    return ReadContext(request=ctx.request, session=ctx.session, principal=ctx.principal,
+                       users=await users_map(ctx.session), catalog=await load_catalog(ctx.session, spec.kind.name),
+                       with_=with_)
+
+
+async def render_rows(read: ReadContext, spec: EntitySpec, rows: list[Any]) -> list[dict[str, Any]]:
+    """Render a page: one query per embedded kind of data, whatever the number of rows."""
+    if not rows:
+        return []
+    if "only_deleted" in read.with_:
+        return [render_entity(read, spec.kind, row, []) for row in rows]
+    await spec.preload(read, rows)
+    tags = await tags_for(read.session, spec.kind.name, [row.id for row in rows])
+    rendered = []
+    for row in rows:
+        extra: dict[str, Any] = {}
+        spec.render_extra(read, row, extra)
+        embedded = extra.pop("_embedded", {})
+        leading = extra.pop("_leading", {})
+        body = render_entity(read, spec.kind, row, tags.get(row.id, []), leading)
+        body.update(extra)
+        body["_embedded"].update(embedded)
+        rendered.append(body)
+    return rendered
+
+
+def _ids_body(data: Any) -> list[int]:
+    """``[{"id": 1}, …]`` or ``[1, 2]`` → ids."""
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list) or not data:
+        raise BadRequest("Send a JSON array of objects with an id: [{\"id\": 1}]")
+    ids = []
+    for index, entry in enumerate(data):
+        value = entry.get("id") if isinstance(entry, dict) else entry
+        number = as_int(value)
+        if number is None or number < 1:
+            raise BadRequest(f"Item {index}: id must be a positive integer")
+        ids.append(number)
+    if len(ids) > 250:
+        from kanbo.core.errors import Unprocessable
+
+        raise Unprocessable("Limit 250 per page")
+    return ids
+
+
+def make_router(spec: EntitySpec) -> APIRouter:
+    router = APIRouter(route_class=TxRoute)
+    name = spec.kind.name
+    base = f"/api/v4/{name}"
+
+    @router.get(base, name=f"list_{name}")
+    async def list_entities(ctx: Ctx = Depends(api_context)) -> Response:
+        query = parse_list_query(ctx.request.scope.get("query_string", b""), orderable=spec.orderable)
+        read = await read_context(ctx, spec, query.with_)
+        statement = repository.list_statement(
+            spec.kind, ctx.principal, query, read.catalog,
+            modified_since=repository.if_modified_since(ctx.request.headers.get("if-modified-since")),
+            extra=spec.extra_filters, scope=spec.scope)
+        rows, has_next = await repository.fetch_page(ctx.session, statement, query.limit)
+        return collection(ctx.request, name, await render_rows(read, spec, rows), query, has_next=has_next)
+
+    @router.get(base + "/{entity_id:id}", name=f"get_{name}")
+    async def get_entity(entity_id: int, ctx: Ctx = Depends(api_context)) -> Response:
+        with_ = frozenset(as_list(parse_query_string(ctx.request.scope.get("query_string", b"")).get("with")))
+        row = await repository.get_visible(ctx.session, spec.kind, ctx.principal, entity_id,
+                                           include_deleted="only_deleted" in with_, scope=spec.scope)
+        if row is None:
+            return no_content()
+        read = await read_context(ctx, spec, with_)
+        return item(ctx.request, (await render_rows(read, spec, [row]))[0])
+
+    @router.post(base, name=f"add_{name}")
+    async def add_entities(ctx: Ctx = Depends(api_context)) -> Response:
+        items = await read_batch(ctx.request)
+        results = await service.add(ctx.session, ctx.principal, spec, items)
+        return created(ctx.request, name, [write_result(ctx.request, name, rid, row, updated=False)
+                                           for rid, row in results])
+
+    @router.patch(base, name=f"update_{name}")
+    async def update_entities(ctx: Ctx = Depends(api_context)) -> Response:
+        items = await read_batch(ctx.request)
+        results = await service.update_many(ctx.session, ctx.principal, spec, items)
+        return created(ctx.request, name, [write_result(ctx.request, name, rid, row, updated=True)
+                                           for rid, row in results])
+
+    @router.patch(base + "/{entity_id:id}", name=f"update_one_{name}")
+    async def update_entity(entity_id: int, ctx: Ctx = Depends(api_context)) -> Response:
+        data = await read_object(ctx.request)
+        results = await service.update_many(ctx.session, ctx.principal, spec, [("0", data)], fixed_id=entity_id)
+        body = write_result(ctx.request, name, "0", results[0][1], updated=True)
+        body.pop("request_id")
+        return HalResponse(body)
+
+    @router.delete(base + "/{entity_id:id}", name=f"delete_{name}")
+    async def delete_entity(entity_id: int, ctx: Ctx = Depends(api_context)) -> Response:
+        await service.trash(ctx.session, ctx.principal, spec, [entity_id])
+        return no_content()
+
+    @router.delete(base, name=f"delete_many_{name}")
+    async def delete_entities(ctx: Ctx = Depends(api_context)) -> Response:
+        await service.trash(ctx.session, ctx.principal, spec, _ids_body(await read_json(ctx.request)))
+        return no_content()
+
+    @router.post(base + "/{entity_id:id}/restore", name=f"restore_{name}")
+    async def restore_entity(entity_id: int, ctx: Ctx = Depends(api_context)) -> Response:
+        await service.restore(ctx.session, ctx.principal, spec, [entity_id])
+        row = await repository.get_visible(ctx.session, spec.kind, ctx.principal, entity_id, scope=spec.scope)
+        if row is None:
+            return no_content()
+        read = await read_context(ctx, spec, frozenset())
+        return item(ctx.request, (await render_rows(read, spec, [row]))[0])
+
+    return router

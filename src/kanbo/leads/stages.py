@@ -1,0 +1,117 @@
+"""Where a lead goes: stage resolution for creates and moves, ``closed_at`` and stage rights."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, not_, or_, select
+
+from kanbo.core.errors import Errors
+from kanbo.core.principal import Principal
+from kanbo.entities.fields import int_field
+from kanbo.models.pipelines import Pipeline, Status
+from kanbo.pipelines.wire import INCOMING_TYPE, LOST, WON
+
+CLOSED = (WON, LOST)
+
+
+class StageMap:
+    """Every pipeline and stage of the account, loaded once per batch (two small queries)."""
+
+    def __init__(self, pipelines: list[Pipeline], statuses: list[Status]) -> None:
+        self.pipelines = {p.id: p for p in pipelines}
+        self.main = next((p.id for p in pipelines if p.is_main), pipelines[0].id if pipelines else None)
+        self.by_pair = {(s.pipeline_id, s.id): s for s in statuses}
+        self.regular_owner = {s.id: s.pipeline_id for s in statuses if s.id not in CLOSED}
+        self.first: dict[int, int] = {}
+        for status in sorted(statuses, key=lambda s: (s.sort, s.id)):
+            if status.type != INCOMING_TYPE and status.id not in CLOSED:
+                self.first.setdefault(status.pipeline_id, status.id)
+
+    @classmethod
+    async def load(cls, session: Any) -> StageMap:
+        pipelines = list(await session.scalars(select(Pipeline).order_by(Pipeline.sort, Pipeline.id)))
+        statuses = list(await session.scalars(select(Status)))
+        return cls(pipelines, statuses)
+
+    def resolve(self, item: dict[str, Any], errors: Errors, request_id: str,
+                current: tuple[int, int] | None) -> tuple[int, int] | None:
+        """The (pipeline_id, status_id) an item asks for; ``None`` when it asks for no change."""
+        pipeline_id = int_field(item, "pipeline_id", errors, request_id, minimum=1)
+        status_id = int_field(item, "status_id", errors, request_id, minimum=1)
+        if pipeline_id is None and status_id is None:
+            if current is not None:
+                return None
+            pipeline_id = self.main
+        if pipeline_id is not None and pipeline_id not in self.pipelines:
+            errors.add(request_id, "pipeline_id", f"Pipeline {pipeline_id} not found.", "NotFound")
+            return None
+        if status_id is None:
+            assert pipeline_id is not None
+            if current is not None and current[0] == pipeline_id:
+                return None
+            first = self.first.get(pipeline_id)
+            if first is None:
+                errors.add(request_id, "pipeline_id", f"Pipeline {pipeline_id} has no ordinary stage.", "InvalidValue")
+                return None
+            return (pipeline_id, first)
+        if pipeline_id is None:
+            if status_id in CLOSED:
+                pipeline_id = current[0] if current is not None else self.main
+            else:
+                pipeline_id = self.regular_owner.get(status_id)
+        stage = self.by_pair.get((pipeline_id or 0, status_id))
+        if stage is None:
+            errors.add(request_id, "status_id", f"Stage {status_id} not found in pipeline {pipeline_id}.",
+                       "NotFound")
+            return None
+        if stage.type == INCOMING_TYPE and (current is None or current != (stage.pipeline_id, stage.id)):
+            errors.add(request_id, "status_id", "Leads enter the incoming stage only as incoming leads.",
+                       "InvalidValue")
+            return None
+        return (stage.pipeline_id, stage.id)
+
+
+def closed_at_after_move(old_status: int | None, new_status: int, old_closed_at: int | None,
+                         requested: int | None, stamp: int) -> int | None:
+    """Moving into 142/143 sets ``closed_at`` (or keeps the one given); leaving them clears it."""
+    if new_status in CLOSED:
+        if requested is not None:
+            return requested
+        if old_status in CLOSED and old_closed_at is not None:
+            return old_closed_at
+        return stamp
+    return None
+
+
+def stage_rights_clause(principal: Principal, pipeline_col: Any, status_col: Any, responsible_col: Any,
+                        action: str = "view") -> ColumnElement[bool] | None:
+    """Per-stage rights (``status_rights``) narrowing a leads query; ``None`` when none apply."""
+    if principal.is_admin:
+        return None
+    clauses = []
+    for entry in principal.rights.get("status_rights") or []:
+        letter = (entry.get("rights") or {}).get(action)
+        if letter in (None, "A"):
+            continue
+        in_stage = and_(pipeline_col == entry["pipeline_id"], status_col == entry["status_id"])
+        if letter == "M":
+            clauses.append(or_(not_(in_stage), responsible_col == principal.user_id))
+        elif letter == "G":
+            from kanbo.models.users import User
+
+            members = select(User.id).where(User.group_id == principal.group_id).scalar_subquery() \
+                if principal.group_id is not None else select(User.id).where(User.id == principal.user_id) \
+                .scalar_subquery()
+            clauses.append(or_(not_(in_stage), responsible_col.in_(members)))
+        else:
+            clauses.append(not_(in_stage))
+    return and_(*clauses) if clauses else None
+
+
+def stage_letter(principal: Principal, pipeline_id: int, status_id: int, action: str) -> str | None:
+    for entry in principal.rights.get("status_rights") or []:
+        if entry.get("pipeline_id") == pipeline_id and entry.get("status_id") == status_id:
+            letter = (entry.get("rights") or {}).get(action)
+            return str(letter) if letter else None
+    return None
