@@ -17,6 +17,7 @@ import pytest
 import pytest_asyncio
 
 os.environ.setdefault("KANBO_RATE_LIMIT_RPS", "0")
+os.environ.setdefault("KANBO_ARGON2_PROFILE", "test")
 os.environ.setdefault("KANBO_SESSION_RATE_LIMIT_RPS", "0")
 
 from tests.support.databases import TestDatabase, create_test_database

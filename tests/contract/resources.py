@@ -69,6 +69,46 @@ async def refuse_role_creation(tenant: Tenant, client: httpx.AsyncClient, member
     return await client.post("/api/v4/roles", json=[{"name": "Not allowed", "rights": {}}], headers=member.headers)
 
 
+# leads, contacts, companies ------------------------------------------------------------------
+
+def create_entities(entity: str) -> Create:
+    async def create(tenant: Tenant, client: httpx.AsyncClient, n: int) -> list[int]:
+        body = [{"name": f"Contract {entity} {uuid.uuid4().hex[:6]}"} for _ in range(n)]
+        return created_ids(await client.post(f"/api/v4/{entity}", json=body, headers=tenant.headers), entity)
+
+    return create
+
+
+def refuse_entity_creation(entity: str) -> Refused:
+    async def refused(tenant: Tenant, client: httpx.AsyncClient, member: Member) -> httpx.Response:
+        return await client.post(f"/api/v4/{entity}", json=[{"name": "Not allowed"}], headers=member.headers)
+
+    return refused
+
+
+# loss reasons and custom fields (admins write) ------------------------------------------------
+
+async def create_loss_reasons(tenant: Tenant, client: httpx.AsyncClient, n: int) -> list[int]:
+    body = [{"name": f"Reason {uuid.uuid4().hex[:6]}"} for _ in range(n)]
+    return created_ids(await client.post("/api/v4/leads/loss_reasons", json=body, headers=tenant.headers),
+                       "loss_reasons")
+
+
+async def refuse_loss_reason(tenant: Tenant, client: httpx.AsyncClient, member: Member) -> httpx.Response:
+    return await client.post("/api/v4/leads/loss_reasons", json=[{"name": "x"}], headers=member.headers)
+
+
+async def create_lead_fields(tenant: Tenant, client: httpx.AsyncClient, n: int) -> list[int]:
+    body = [{"name": f"Field {uuid.uuid4().hex[:6]}", "type": "text"} for _ in range(n)]
+    return created_ids(await client.post("/api/v4/leads/custom_fields", json=body, headers=tenant.headers),
+                       "custom_fields")
+
+
+async def refuse_lead_field(tenant: Tenant, client: httpx.AsyncClient, member: Member) -> httpx.Response:
+    return await client.post("/api/v4/leads/custom_fields", json=[{"name": "x", "type": "text"}],
+                             headers=member.headers)
+
+
 RESOURCES: list[Resource] = [
     Resource(
         name="users", list_path="/api/v4/users", key="users", item_path_template="/api/v4/users/{id}",
@@ -77,5 +117,29 @@ RESOURCES: list[Resource] = [
     Resource(
         name="roles", list_path="/api/v4/roles", key="roles", item_path_template="/api/v4/roles/{id}",
         create=create_roles, extra_query="with=users", refused=refuse_role_creation,
+    ),
+    Resource(
+        name="leads", list_path="/api/v4/leads", key="leads", item_path_template="/api/v4/leads/{id}",
+        create=create_entities("leads"), extra_query="with=contacts,loss_reason",
+        refused=refuse_entity_creation("leads"),
+    ),
+    Resource(
+        name="contacts", list_path="/api/v4/contacts", key="contacts", item_path_template="/api/v4/contacts/{id}",
+        create=create_entities("contacts"), extra_query="with=leads", refused=refuse_entity_creation("contacts"),
+    ),
+    Resource(
+        name="companies", list_path="/api/v4/companies", key="companies",
+        item_path_template="/api/v4/companies/{id}", create=create_entities("companies"),
+        extra_query="with=contacts,leads", refused=refuse_entity_creation("companies"),
+    ),
+    Resource(
+        name="loss_reasons", list_path="/api/v4/leads/loss_reasons", key="loss_reasons",
+        item_path_template="/api/v4/leads/loss_reasons/{id}", create=create_loss_reasons,
+        refused=refuse_loss_reason,
+    ),
+    Resource(
+        name="lead_custom_fields", list_path="/api/v4/leads/custom_fields", key="custom_fields",
+        item_path_template="/api/v4/leads/custom_fields/{id}", create=create_lead_fields,
+        refused=refuse_lead_field,
     ),
 ]
