@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.core.db import bind_account
 from kanbo.core.time import now
+from kanbo.custom_fields.values import normalise_phone
 from kanbo.models.accounts import Account
 from kanbo.models.custom_fields import CustomField, FieldValue
 from kanbo.models.entities import Company, Contact, Lead, LeadContact
@@ -74,7 +75,8 @@ async def fill(session: AsyncSession, account: Account, leads: int, *, seed: int
             if phone is not None:
                 custom.append({"field_id": phone.id, "values": [{"value": number, "enum_code": "WORK"}]})
                 values.append({"account_id": account.id, "entity_type": "contacts", "entity_id": contact_id,
-                               "field_id": phone.id, "text": number, "kind": "phone"})
+                               "field_id": phone.id, "text": normalise_phone(number, account.country) or number,
+                               "kind": "phone"})
             if email is not None:
                 custom.append({"field_id": email.id, "values": [{"value": mail, "enum_code": "WORK"}]})
                 values.append({"account_id": account.id, "entity_type": "contacts", "entity_id": contact_id,

@@ -280,3 +280,35 @@ def test_serve_creates_a_demo_account_once_and_answers_over_http(tmp_path: Path)
     process, first = _serve(url, _free_port())
     _stop(process)
     assert "demo" in first and first["demo"] is None
+
+
+# demo data -------------------------------------------------------------------------------------
+
+async def _check_demo_data(url: str, subdomain: str, leads: int) -> None:
+    """The filled account answers through the API, finds a seeded phone, and takes new rows."""
+    from kanbo.app import create_app
+
+    token = ok(url, "token", "create", "--subdomain", subdomain, "--user", f"admin@{subdomain}.local",
+               "--days", "1")["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    app = create_app(url)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client:
+            listed = (await client.get("/api/v4/leads?limit=250&with=contacts", headers=headers)).json()
+            assert len(listed["_embedded"]["leads"]) == leads
+            assert all(lead["_embedded"]["contacts"] for lead in listed["_embedded"]["leads"])
+            found = await client.get("/api/v4/contacts?query=%2B15550000007", headers=headers)
+            assert [c["name"] for c in found.json()["_embedded"]["contacts"]] != []
+            added = await client.post("/api/v4/leads", headers=headers, json=[{"name": "After the demo"}])
+            assert added.status_code == 200, added.text
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_demo_fills_an_account(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}" if backend == "sqlite" else request.getfixturevalue(
+        "postgres")
+    ok(url, "migrate")
+    out = ok(url, "demo", "--subdomain", "filled", "--leads", "40")
+    assert out["leads"] == 40 and out["contacts"] == 40 and out["companies"] == 4
+    in_thread(lambda: asyncio.run(_check_demo_data(url, "filled", 40)))
