@@ -91,7 +91,7 @@ async def preload(read: ReadContext, rows: list[Contact]) -> None:
 
 def render_extra(read: ReadContext, row: Contact, body: dict[str, Any]) -> None:
     body["_leading"] = {"first_name": row.first_name, "last_name": row.last_name}
-    body["is_unsorted"] = False
+    body["is_unsorted"] = row.is_unsorted
     embedded: dict[str, Any] = {
         "companies": [link_item(read, "companies", row.company_id)] if row.company_id else [],
     }

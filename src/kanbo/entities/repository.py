@@ -92,6 +92,8 @@ def list_statement(kind: EntityKind, principal: Principal, query: ListQuery, cat
     only_deleted = query.has("only_deleted")
     clauses = [model.is_deleted.is_(only_deleted), rights.scope(principal, kind.name, "view",
                                                                  model.responsible_user_id)]
+    if kind.name != "leads":  # contacts and companies of an incoming lead appear once it is accepted
+        clauses.append(model.is_unsorted.is_(False))
     clauses += shared_filters(kind, query, catalog)
     if scope is not None:
         clauses += scope(principal, model)

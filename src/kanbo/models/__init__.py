@@ -1,6 +1,7 @@
 """Every table, one module per aggregate. Importing this package registers them all."""
 
 from kanbo.models.accounts import Account, ServerKey
+from kanbo.models.activity import Note, Task, TaskType, Unsorted
 from kanbo.models.auth import AuthorizationCode, BrowserSession, Grant, Integration, RefreshToken
 from kanbo.models.custom_fields import CustomField, CustomFieldEnum, CustomFieldGroup, FieldValue
 from kanbo.models.entities import Company, Contact, Lead, LeadContact, LossReason
@@ -25,6 +26,7 @@ __all__ = [
     "Grant",
     "Integration",
     "Lead",
+    "Note",
     "LeadContact",
     "LossReason",
     "Pipeline",
@@ -33,6 +35,9 @@ __all__ = [
     "ServerKey",
     "Status",
     "Tag",
+    "Task",
+    "TaskType",
+    "Unsorted",
     "User",
     "UserGroup",
 ]

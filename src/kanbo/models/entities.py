@@ -23,6 +23,8 @@ class EntityColumns(TenantMixin):
     closest_task_at: Mapped[int | None] = mapped_column(IdType, nullable=True)
     is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted_at: Mapped[int | None] = mapped_column(IdType, nullable=True)
+    # Still part of an incoming lead that was not accepted: hidden from contact and company lists.
+    is_unsorted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # Values as written: [{"field_id": int, "values": [...]}] in the normalised wire shape (§12.4).
     custom_fields: Mapped[list[Any]] = mapped_column(JsonType, default=list)
 
