@@ -66,10 +66,14 @@ def _shared_diff(spec: EntitySpec, row: Any, before: dict[str, Any], after: dict
     return changes
 
 
-async def add(session: AsyncSession, principal: Principal, spec: EntitySpec, items: Items) -> list[tuple[str, Any]]:
+async def add(session: AsyncSession, principal: Principal, spec: EntitySpec, items: Items, *,
+              options: dict[str, Any] | None = None) -> list[tuple[str, Any]]:
+    """Add a batch. ``options`` reach the kind's hooks through ``ctx.extra``; services use
+    ``{"incoming": True}`` to create the lead of an incoming lead in the Incoming stage (``is_unsorted``)."""
     if not rights.may(principal, spec.kind.name, "add"):
         raise Forbidden(f"You may not add {spec.kind.name}")
     ctx = await _context(session, principal, spec)
+    ctx.extra.update(options or {})
     await spec.prepare(ctx, items)
     stamp = now()
     plans = []
@@ -84,7 +88,7 @@ async def add(session: AsyncSession, principal: Principal, spec: EntitySpec, ite
         row = spec.kind.model(**{
             "name": "", "responsible_user_id": principal.user_id, "created_by": actor_id(principal),
             "updated_by": actor_id(principal), "created_at": stamp, "updated_at": stamp, "is_deleted": False,
-            **values, "custom_fields": written.stored,
+            "is_unsorted": bool(ctx.extra.get("incoming")), **values, "custom_fields": written.stored,
         })
         session.add(row)
         rows.append(row)

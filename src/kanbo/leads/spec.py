@@ -54,7 +54,7 @@ def parse_fields(ctx: WriteContext, item: dict[str, Any], request_id: str, row: 
         values["price"] = price
     stages: StageMap = ctx.extra["stages"]
     current = (row.pipeline_id, row.status_id) if row is not None else None
-    target = stages.resolve(item, errors, request_id, current)
+    target = stages.resolve(item, errors, request_id, current, incoming=bool(ctx.extra.get("incoming")))
     requested_closed = int_field(item, "closed_at", errors, request_id)
     if target is not None:
         pipeline_id, status_id = target
@@ -243,6 +243,8 @@ def render_extra(read: ReadContext, row: Lead, body: dict[str, Any]) -> None:
     body["_leading"] = leading
     body.update({"status_id": row.status_id, "pipeline_id": row.pipeline_id, "loss_reason_id": row.loss_reason_id,
                  "closed_at": row.closed_at, "score": row.score, "labor_cost": row.labor_cost})
+    if row.is_unsorted:
+        body["is_unsorted"] = True
     if "source_id" in read.with_:
         body["source_id"] = row.source_id
     if "is_price_modified_by_robot" in read.with_:

@@ -24,6 +24,7 @@ class StageMap:
         self.by_pair = {(s.pipeline_id, s.id): s for s in statuses}
         self.regular_owner = {s.id: s.pipeline_id for s in statuses if s.id not in CLOSED}
         self.first: dict[int, int] = {}
+        self.incoming = {s.pipeline_id: s.id for s in statuses if s.type == INCOMING_TYPE}
         for status in sorted(statuses, key=lambda s: (s.sort, s.id)):
             if status.type != INCOMING_TYPE and status.id not in CLOSED:
                 self.first.setdefault(status.pipeline_id, status.id)
@@ -35,8 +36,17 @@ class StageMap:
         return cls(pipelines, statuses)
 
     def resolve(self, item: dict[str, Any], errors: Errors, request_id: str,
-                current: tuple[int, int] | None) -> tuple[int, int] | None:
-        """The (pipeline_id, status_id) an item asks for; ``None`` when it asks for no change."""
+                current: tuple[int, int] | None, *, incoming: bool = False) -> tuple[int, int] | None:
+        """The (pipeline_id, status_id) an item asks for; ``None`` when it asks for no change.
+
+        ``incoming``: the lead of a new incoming lead, placed in its pipeline's Incoming stage."""
+        if incoming and current is None:
+            pipeline_id = int_field(item, "pipeline_id", errors, request_id, minimum=1) or self.main
+            incoming_id = self.incoming.get(pipeline_id or 0)
+            if incoming_id is None:
+                errors.add(request_id, "pipeline_id", f"Pipeline {pipeline_id} not found.", "NotFound")
+                return None
+            return (pipeline_id or 0, incoming_id)
         pipeline_id = int_field(item, "pipeline_id", errors, request_id, minimum=1)
         status_id = int_field(item, "status_id", errors, request_id, minimum=1)
         if pipeline_id is None and status_id is None:
