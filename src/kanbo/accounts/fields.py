@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kanbo.core.errors import Errors
+from kanbo.core.values import as_int
 
 NOT_BLANK = "NotBlank"
 INVALID_TYPE = "InvalidType"
@@ -43,17 +44,7 @@ def text(errors: Errors, request_id: str, path: str, value: Any, *, required: bo
     return stripped
 
 
-def integer(value: Any) -> int | None:
-    """An int, an integral float (``5.0``) or a decimal string (``"5"``); ``None`` for anything else."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+integer = as_int
 
 
 def optional_id(errors: Errors, request_id: str, path: str, value: Any) -> int | None:

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from kanbo.core.errors import Errors
+from kanbo.core.values import as_int
 from kanbo.custom_fields.catalog import FieldCatalog, address_part
 from kanbo.custom_fields.index import normalise_email
 from kanbo.custom_fields.types import (
@@ -26,7 +27,6 @@ from kanbo.custom_fields.types import (
     OBJECT_SCHEMAS,
     OBJECT_TYPES,
     as_bool,
-    as_int,
     as_number,
     as_text,
     as_timestamp,

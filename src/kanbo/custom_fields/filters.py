@@ -12,6 +12,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from kanbo.core.errors import BadRequest
+from kanbo.core.values import as_int
 from kanbo.custom_fields.catalog import FieldCatalog
 from kanbo.custom_fields.index import TEXT_MAX, fold, normalise_email, normalise_phone
 from kanbo.custom_fields.types import (
@@ -19,7 +20,6 @@ from kanbo.custom_fields.types import (
     DATE_TYPES,
     NUMBER_TYPES,
     as_bool,
-    as_int,
     as_number,
     as_text,
     as_timestamp,

@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kanbo.core.errors import BadRequest, Errors, NotFound
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
+from kanbo.core.values import as_int
 from kanbo.custom_fields.service import require_admin
-from kanbo.custom_fields.types import MAX_SHORT, as_int
+from kanbo.custom_fields.types import MAX_SHORT
 from kanbo.models.custom_fields import CustomField, CustomFieldGroup
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, delete, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.core.db import bound_account
+from kanbo.core.values import as_int
 from kanbo.custom_fields.catalog import FieldCatalog
 from kanbo.custom_fields.types import (
     CHOICE_TYPES,
@@ -21,7 +22,6 @@ from kanbo.custom_fields.types import (
     NUMBER_TYPES,
     OBJECT_LABEL,
     OBJECT_TYPES,
-    as_int,
     as_text,
 )
 from kanbo.models.custom_fields import CustomField, FieldValue

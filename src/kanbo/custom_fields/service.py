@@ -16,9 +16,10 @@ from kanbo.core.db import bound_account
 from kanbo.core.errors import BadRequest, Errors, Forbidden, NotFound
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
+from kanbo.core.values import as_int
 from kanbo.custom_fields.catalog import load_catalog
 from kanbo.custom_fields.index import ENTITY_MODELS, reindex
-from kanbo.custom_fields.types import MAX_ID, as_int
+from kanbo.custom_fields.types import MAX_ID
 from kanbo.custom_fields.validation import Context, FieldPlan, validate_change, validate_new
 from kanbo.models.accounts import Account
 from kanbo.models.custom_fields import CustomField, CustomFieldEnum, CustomFieldGroup, FieldValue

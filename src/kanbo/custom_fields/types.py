@@ -61,19 +61,6 @@ _URL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)?[^\s/?#.][^\s]*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
 
-def as_int(value: Any) -> int | None:
-    """An integer from an int, an integral float (``5.0``) or a digit string; ``None`` otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if math.isfinite(value) and value.is_integer() else None
-    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
-        return int(value.strip())
-    return None
-
-
 def as_number(value: Any) -> int | float | None:
     """A finite number from a number or a numeric string (``"1 500,5"`` too); ints stay ints."""
     if isinstance(value, bool):

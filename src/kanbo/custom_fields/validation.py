@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kanbo.core.errors import Errors
+from kanbo.core.values import as_int
 from kanbo.custom_fields.types import (
     CURRENCIES,
     ENUM_TYPES,
@@ -15,7 +16,6 @@ from kanbo.custom_fields.types import (
     MAX_SHORT,
     REMIND_CHOICES,
     SEARCH_IN_CHOICES,
-    as_int,
     as_text,
 )
 from kanbo.models.custom_fields import CustomField, CustomFieldEnum

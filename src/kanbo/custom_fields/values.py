@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kanbo.core.errors import Errors
+from kanbo.core.values import as_int
 from kanbo.custom_fields.catalog import FieldCatalog, load_catalog
 from kanbo.custom_fields.elements import Reporter, describe, parse_element, render_element
 from kanbo.custom_fields.filters import filter_clause, filter_from_query, search_clause
 from kanbo.custom_fields.index import find_by_identity, normalise_email, normalise_phone, reindex
-from kanbo.custom_fields.types import MAX_FIELDS_PER_WRITE, MULTI_VALUE_TYPES, as_int
+from kanbo.custom_fields.types import MAX_FIELDS_PER_WRITE, MULTI_VALUE_TYPES
 from kanbo.events.service import Change
 from kanbo.models.custom_fields import CustomField
 

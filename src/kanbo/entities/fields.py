@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kanbo.core.errors import BadRequest, Errors
-from kanbo.http.query import to_int
+from kanbo.core.errors import Errors
+from kanbo.core.values import as_int
 from kanbo.models.users import User
 
 
@@ -24,18 +24,6 @@ async def users_map(session: AsyncSession) -> dict[int, UserInfo]:
     """Every user of the account (one query): groups for rights and rendering, checks of user ids."""
     rows = await session.execute(select(User.id, User.group_id, User.is_active))
     return {row.id: UserInfo(row.id, row.group_id, row.is_active) for row in rows}
-
-
-def as_int(value: Any) -> int | None:
-    """Ints, and floats or numeric strings that hold an int (``1700000000.0``), within the range of
-    a BIGINT column; else ``None``."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        number = to_int(value, "")
-    except BadRequest:
-        return None
-    return number
 
 
 def int_field(item: dict[str, Any], key: str, errors: Errors, request_id: str, *, path: str | None = None,

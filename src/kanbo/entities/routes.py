@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from kanbo.core.errors import BadRequest
+from kanbo.core.values import as_int
 from kanbo.custom_fields.values import load_catalog
 from kanbo.entities import repository, service
-from kanbo.entities.fields import as_int, users_map
+from kanbo.entities.fields import users_map
 from kanbo.entities.spec import EntitySpec, ReadContext
 from kanbo.entities.wire import render_entity, write_result
 from kanbo.http.body import read_batch, read_json, read_object

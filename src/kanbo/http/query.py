@@ -8,7 +8,6 @@ several ``order[...]`` keys at once.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from kanbo.core.errors import BadRequest, Unprocessable
+from kanbo.core.values import as_int
 
 Node = dict[str, Any]
 
@@ -148,24 +148,11 @@ def as_int_list(value: Any, path: str) -> list[int]:
     return result
 
 
-MAX_ID = 2**63 - 1  # the largest value a BIGINT column holds
-
-
 def to_int(value: Any, path: str) -> int:
     """An integer from a query value (``5``, ``"5"``, ``"5.0"``) within the range of the database."""
-    text = str(value).strip()
-    try:
-        number = int(text)
-    except ValueError:
-        try:
-            real = float(text)
-        except ValueError:
-            raise BadRequest(f"{path}: '{value}' is not a number") from None
-        if not math.isfinite(real) or not real.is_integer():
-            raise BadRequest(f"{path}: '{value}' is not an integer") from None
-        number = int(real)
-    if abs(number) > MAX_ID:
-        raise BadRequest(f"{path}: '{value}' is out of range")
+    number = as_int(value)
+    if number is None:
+        raise BadRequest(f"{path}: '{value}' is not an integer in range")
     return number
 
 

@@ -16,7 +16,8 @@ from kanbo.accounts import rights
 from kanbo.core.errors import Errors, Forbidden
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
-from kanbo.entities.fields import as_int, users_map
+from kanbo.core.values import as_int
+from kanbo.entities.fields import users_map
 from kanbo.entities.kinds import KINDS, EntityKind
 from kanbo.events.service import Change, record_many
 from kanbo.models.entities import Contact, Lead, LeadContact

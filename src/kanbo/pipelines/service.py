@@ -17,6 +17,7 @@ from kanbo.core.errors import BadRequest, Errors, Forbidden, NotFound
 from kanbo.core.principal import Principal
 from kanbo.core.sequences import next_ids
 from kanbo.core.time import now
+from kanbo.core.values import as_int
 from kanbo.models.entities import Lead
 from kanbo.models.pipelines import Pipeline, Status
 from kanbo.pipelines.wire import (
@@ -68,16 +69,6 @@ def _name(value: Any, errors: Errors, request_id: str, path: str = "name") -> st
     return value.strip()
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
-
-
 def _bool(value: Any, errors: Errors, request_id: str, path: str) -> bool | None:
     if value is None:
         return None
@@ -95,7 +86,7 @@ def _color(value: Any, errors: Errors, request_id: str, path: str) -> str | None
 
 
 def _regular_sort(value: Any, errors: Errors, request_id: str, path: str) -> int | None:
-    sort = _int(value)
+    sort = as_int(value)
     if sort is None or not INCOMING_SORT < sort < WON_SORT:
         errors.add(request_id, path, f"sort must be an integer between {INCOMING_SORT + 1} and {WON_SORT - 1}.",
                    "InvalidValue")
@@ -209,7 +200,7 @@ async def add_pipelines(session: AsyncSession, principal: Principal, items: list
     defaults = DEFAULT_STAGES.get(language, DEFAULT_STAGES["en"])
     for request_id, item in items:
         name = _name(item.get("name"), errors, request_id)
-        sort = _int(item.get("sort", 100))
+        sort = as_int(item.get("sort", 100))
         if sort is None:
             errors.add(request_id, "sort", "This value should be of type int.", "InvalidType")
         flags = {key: _bool(item.get(key), errors, request_id, key) for key in ("is_main", "is_unsorted_on",
@@ -227,7 +218,7 @@ async def add_pipelines(session: AsyncSession, principal: Principal, items: list
                 errors.add(request_id, path, "This value should be of type object.", "InvalidType")
                 continue
             stage_name = _name(raw.get("name"), errors, request_id, f"{path}.name")
-            status_id = _int(raw.get("id"))
+            status_id = as_int(raw.get("id"))
             if status_id in (WON, LOST):
                 if stage_name:
                     system[1 if status_id == WON else 2] = stage_name
@@ -278,7 +269,7 @@ async def update_pipeline(session: AsyncSession, principal: Principal, pipeline_
         if name:
             pipeline.name = name
     if "sort" in data:
-        sort = _int(data["sort"])
+        sort = as_int(data["sort"])
         if sort is None:
             errors.add("0", "sort", "This value should be of type int.", "InvalidType")
         else:
