@@ -36,6 +36,9 @@ class Company(EntityColumns, Base):
         Index("ix_companies_account_created", "account_id", "created_at"),
         Index("ix_companies_account_responsible", "account_id", "responsible_user_id"),
         Index("ix_companies_account_name", "account_id", "name"),
+        Index("ix_companies_account_task", "account_id", "closest_task_at"),
+        Index("ix_companies_account_created_by", "account_id", "created_by"),
+        Index("ix_companies_account_updated_by", "account_id", "updated_by"),
     )
 
 
@@ -46,6 +49,9 @@ class Contact(EntityColumns, Base):
         Index("ix_contacts_account_created", "account_id", "created_at"),
         Index("ix_contacts_account_responsible", "account_id", "responsible_user_id"),
         Index("ix_contacts_account_name", "account_id", "name"),
+        Index("ix_contacts_account_task", "account_id", "closest_task_at"),
+        Index("ix_contacts_account_created_by", "account_id", "created_by"),
+        Index("ix_contacts_account_updated_by", "account_id", "updated_by"),
     )
 
     first_name: Mapped[str] = mapped_column(String(255), default="")
@@ -79,6 +85,8 @@ class Lead(EntityColumns, Base):
         Index("ix_leads_account_price", "account_id", "price"),
         Index("ix_leads_account_name", "account_id", "name"),
         Index("ix_leads_account_task", "account_id", "closest_task_at"),
+        Index("ix_leads_account_created_by", "account_id", "created_by"),
+        Index("ix_leads_account_updated_by", "account_id", "updated_by"),
     )
 
     price: Mapped[int] = mapped_column(IdType, default=0)
