@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kanbo.models.accounts import Account
+from kanbo.models.activity import TaskType
 from kanbo.models.users import UserGroup
 
 API_VERSION = 4
@@ -63,17 +65,18 @@ def timezone_offset(name: str) -> str:
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def task_types(lang: str) -> list[dict[str, Any]]:
+def task_types(lang: str, custom: Sequence[TaskType] = ()) -> list[dict[str, Any]]:
+    """FOLLOW_UP and MEETING, then the account's custom types (ids from 3 up) in id order."""
     return [
         {"id": t["id"], "name": t["name"].get(lang, t["name"]["en"]), "color": None, "icon_id": None,
          "code": t["code"]}
         for t in SYSTEM_TASK_TYPES
-    ]
+    ] + [{"id": t.id, "name": t.name, "color": t.color, "icon_id": t.icon_id, "code": t.code} for t in custom]
 
 
 def render_account(
     account: Account, *, current_user_id: int, with_: frozenset[str], groups: list[UserGroup],
-    self_href: str, base: str,
+    self_href: str, base: str, custom_task_types: Sequence[TaskType] = (),
 ) -> dict[str, Any]:
     lang = account.language if account.language in ("es", "en") else "en"
     body: dict[str, Any] = {
@@ -120,7 +123,7 @@ def render_account(
             {"id": g.id, "name": g.name, "uuid": g.uuid} for g in groups
         ]
     if "task_types" in with_:
-        embedded["task_types"] = task_types(lang)
+        embedded["task_types"] = task_types(lang, custom_task_types)
     if "datetime_settings" in with_:
         embedded["datetime_settings"] = {
             **DATETIME_PATTERNS[lang],

@@ -11,18 +11,6 @@ NOT_BLANK = "NotBlank"
 INVALID_TYPE = "InvalidType"
 
 
-class BatchErrors(Errors):
-    """:class:`Errors` that also remembers which items failed."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.failed: set[str] = set()
-
-    def add(self, request_id: str, path: str, detail: str, code: str = "InvalidValue") -> None:
-        super().add(request_id, path, detail, code)
-        self.failed.add(request_id)
-
-
 def text(errors: Errors, request_id: str, path: str, value: Any, *, required: bool = True,
          max_length: int = 255) -> str | None:
     """A non-empty string (surrounding spaces removed); ``None`` when absent or invalid."""

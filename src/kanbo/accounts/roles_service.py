@@ -14,9 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kanbo.accounts import fields
 from kanbo.accounts import repository as repo
 from kanbo.accounts import rights as rights_mod
-from kanbo.accounts.fields import BatchErrors
 from kanbo.accounts.users_wire import rights_object
-from kanbo.core.errors import BadRequest, NotFound
+from kanbo.core.errors import BadRequest, Errors, NotFound
 from kanbo.core.time import now
 from kanbo.models.users import Role
 
@@ -37,7 +36,7 @@ def stored_rights(rights: dict[str, Any]) -> dict[str, Any]:
     return {key: rights[key] for key in RIGHT_KEYS if key in rights}
 
 
-def _read(request_id: str, item: dict[str, Any], errors: BatchErrors, *, base: dict[str, Any] | None,
+def _read(request_id: str, item: dict[str, Any], errors: Errors, *, base: dict[str, Any] | None,
           creating: bool) -> RoleChange:
     name = fields.text(errors, request_id, "name", item.get("name"), required=creating)
     rights = None
@@ -46,7 +45,7 @@ def _read(request_id: str, item: dict[str, Any], errors: BatchErrors, *, base: d
     return RoleChange(request_id, None, name, rights)
 
 
-def _check_names(changes: list[RoleChange], existing: dict[str, int], errors: BatchErrors) -> None:
+def _check_names(changes: list[RoleChange], existing: dict[str, int], errors: Errors) -> None:
     """A name may not belong to another role, in the account or earlier in the batch."""
     claimed: dict[str, str] = {}
     for change in changes:
@@ -64,7 +63,7 @@ def _check_names(changes: list[RoleChange], existing: dict[str, int], errors: Ba
 
 
 async def add_roles(session: AsyncSession, batch: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, Role]]:
-    errors = BatchErrors()
+    errors = Errors()
     changes = [_read(request_id, item, errors, base=None, creating=True) for request_id, item in batch]
     _check_names(changes, await repo.role_names(session), errors)
     errors.raise_if_any()
@@ -82,7 +81,7 @@ async def add_roles(session: AsyncSession, batch: list[tuple[str, dict[str, Any]
 async def update_roles(session: AsyncSession, batch: list[tuple[str, dict[str, Any]]], *,
                        path_id: int | None = None) -> list[tuple[str, Role]]:
     """``PATCH /api/v4/roles`` (items carry ``id``) or ``PATCH /api/v4/roles/{id}`` (``path_id``)."""
-    errors = BatchErrors()
+    errors = Errors()
     ids: list[int | None] = []
     for request_id, item in batch:
         ids.append(path_id if path_id is not None else fields.required_id(errors, request_id, "id", item.get("id")))

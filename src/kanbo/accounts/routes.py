@@ -12,6 +12,7 @@ from kanbo.http.query import as_list, parse_query_string
 from kanbo.http.responses import HalResponse
 from kanbo.http.route import Ctx, TxRoute, api_context
 from kanbo.models.accounts import Account
+from kanbo.models.activity import TaskType
 from kanbo.models.users import UserGroup
 
 router = APIRouter(route_class=TxRoute)
@@ -26,6 +27,9 @@ async def get_account(ctx: Ctx = Depends(api_context)) -> HalResponse:
         raise Unauthorized("The account no longer exists")
     groups = list(await ctx.session.scalars(select(UserGroup).order_by(UserGroup.id))) \
         if "users_groups" in with_ else []
+    custom_task_types = list(await ctx.session.scalars(select(TaskType).order_by(TaskType.id))) \
+        if "task_types" in with_ else []
     body = render_account(account, current_user_id=ctx.principal.user_id, with_=with_, groups=groups,
-                          self_href=href(request, "/api/v4/account")["href"], base=base_url(request))
+                          self_href=href(request, "/api/v4/account")["href"], base=base_url(request),
+                          custom_task_types=custom_task_types)
     return item(request, body)

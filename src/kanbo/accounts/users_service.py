@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kanbo.accounts import fields
 from kanbo.accounts import repository as repo
 from kanbo.accounts import rights as rights_mod
-from kanbo.accounts.fields import BatchErrors
 from kanbo.accounts.service import EMAIL, LANGUAGES, create_user, normalise_email
 from kanbo.core.errors import Conflict, Errors
 from kanbo.core.time import now
@@ -73,7 +72,7 @@ def _lang(errors: Errors, request_id: str, value: Any, default: str) -> str:
     return value.strip().lower()
 
 
-def parse_user(request_id: str, item: dict[str, Any], errors: BatchErrors, default_lang: str) -> UserSpec | None:
+def parse_user(request_id: str, item: dict[str, Any], errors: Errors, default_lang: str) -> UserSpec | None:
     """Read one item of ``POST /api/v4/users``; ``None`` when it has errors (recorded in ``errors``)."""
     email = _email(errors, request_id, item.get("email"))
     name = fields.text(errors, request_id, "name", item.get("name"), required=False)
@@ -86,7 +85,7 @@ def parse_user(request_id: str, item: dict[str, Any], errors: BatchErrors, defau
     is_free = fields.flag(errors, request_id, "rights.is_free", extra.get("is_free"), False)
     group_id = fields.optional_id(errors, request_id, "rights.group_id", extra.get("group_id"))
     role_id = fields.optional_id(errors, request_id, "rights.role_id", extra.get("role_id"))
-    if request_id in errors.failed or email is None:
+    if request_id in errors or email is None:
         return None
     return UserSpec(
         request_id=request_id, email=email, name=name or email.split("@")[0], password=password, lang=lang,
@@ -98,7 +97,7 @@ def parse_user(request_id: str, item: dict[str, Any], errors: BatchErrors, defau
 
 async def add_users(session: AsyncSession, batch: list[tuple[str, dict[str, Any]]], *,
                     default_lang: str) -> list[tuple[str, User]]:
-    errors = BatchErrors()
+    errors = Errors()
     specs: list[UserSpec] = []
     first_with_email: dict[str, str] = {}
     for request_id, item in batch:
@@ -143,7 +142,7 @@ async def add_users(session: AsyncSession, batch: list[tuple[str, dict[str, Any]
 
 async def set_active(session: AsyncSession, batch: list[tuple[str, dict[str, Any]]], active: bool) -> None:
     """``POST /api/v4/users/activate|deactivate`` with ``[{"id": …}]``; administrators are refused."""
-    errors = BatchErrors()
+    errors = Errors()
     wanted: list[tuple[str, int]] = []
     for request_id, item in batch:
         user_id = fields.required_id(errors, request_id, "id", item.get("id"))

@@ -133,6 +133,10 @@ class Errors:
     def __bool__(self) -> bool:
         return bool(self._items)
 
+    def __contains__(self, request_id: object) -> bool:
+        """Has the item with this ``request_id`` failed already?"""
+        return request_id in self._items
+
     def items(self) -> list[ItemErrors]:
         return list(self._items.values())
 
