@@ -55,6 +55,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     from kanbo.links.routes import router as links_router
     from kanbo.pipelines.routes import router as pipelines_router
     from kanbo.tags.routes import router as tags_router
+    from kanbo.tasks.routes import router as tasks_router
     from kanbo.web.pages import router as pages_router
 
     app.include_router(accounts_router)
@@ -68,5 +69,6 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.include_router(leads_router)
     app.include_router(contacts_router)
     app.include_router(companies_router)
+    app.include_router(tasks_router)
     app.include_router(pages_router)
     return app
