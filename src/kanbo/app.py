@@ -53,6 +53,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     from kanbo.custom_fields.routes import router as custom_fields_router
     from kanbo.leads.routes import router as leads_router
     from kanbo.links.routes import router as links_router
+    from kanbo.notes.routes import router as notes_router
     from kanbo.pipelines.routes import router as pipelines_router
     from kanbo.tags.routes import router as tags_router
     from kanbo.tasks.routes import router as tasks_router
@@ -66,6 +67,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.include_router(pipelines_router)
     app.include_router(tags_router)
     app.include_router(links_router)
+    app.include_router(notes_router)
     app.include_router(leads_router)
     app.include_router(contacts_router)
     app.include_router(companies_router)
