@@ -109,6 +109,29 @@ async def refuse_lead_field(tenant: Tenant, client: httpx.AsyncClient, member: M
                              headers=member.headers)
 
 
+# notes and tasks --------------------------------------------------------------------------------
+
+async def create_notes(tenant: Tenant, client: httpx.AsyncClient, n: int) -> list[int]:
+    [lead] = await create_entities("leads")(tenant, client, 1)
+    body = [{"entity_id": lead, "note_type": "common", "params": {"text": f"Note {i}"}} for i in range(n)]
+    return created_ids(await client.post("/api/v4/leads/notes", json=body, headers=tenant.headers), "notes")
+
+
+async def refuse_note(tenant: Tenant, client: httpx.AsyncClient, member: Member) -> httpx.Response:
+    [lead] = await create_entities("leads")(tenant, client, 1)
+    return await client.post("/api/v4/leads/notes", headers=member.headers,
+                             json=[{"entity_id": lead, "note_type": "common", "params": {"text": "x"}}])
+
+
+async def create_tasks(tenant: Tenant, client: httpx.AsyncClient, n: int) -> list[int]:
+    body = [{"text": f"Task {i}", "complete_till": 1900000000 + i} for i in range(n)]
+    return created_ids(await client.post("/api/v4/tasks", json=body, headers=tenant.headers), "tasks")
+
+
+async def refuse_task_type(tenant: Tenant, client: httpx.AsyncClient, member: Member) -> httpx.Response:
+    return await client.post("/api/v4/tasks/types", json=[{"name": "Not allowed"}], headers=member.headers)
+
+
 RESOURCES: list[Resource] = [
     Resource(
         name="users", list_path="/api/v4/users", key="users", item_path_template="/api/v4/users/{id}",
@@ -141,5 +164,13 @@ RESOURCES: list[Resource] = [
         name="lead_custom_fields", list_path="/api/v4/leads/custom_fields", key="custom_fields",
         item_path_template="/api/v4/leads/custom_fields/{id}", create=create_lead_fields,
         refused=refuse_lead_field,
+    ),
+    Resource(
+        name="notes", list_path="/api/v4/leads/notes", key="notes", item_path_template="/api/v4/leads/notes/{id}",
+        create=create_notes, extra_query="with=is_pinned", refused=refuse_note,
+    ),
+    Resource(
+        name="tasks", list_path="/api/v4/tasks", key="tasks", item_path_template="/api/v4/tasks/{id}",
+        create=create_tasks, extra_query="order[id]=asc", refused=refuse_task_type,
     ),
 ]
