@@ -51,6 +51,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     from kanbo.companies.routes import router as companies_router
     from kanbo.contacts.routes import router as contacts_router
     from kanbo.custom_fields.routes import router as custom_fields_router
+    from kanbo.events.routes import router as events_router
     from kanbo.leads.routes import router as leads_router
     from kanbo.links.routes import router as links_router
     from kanbo.notes.routes import router as notes_router
@@ -71,6 +72,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.include_router(leads_router)
     app.include_router(contacts_router)
     app.include_router(companies_router)
+    app.include_router(events_router)
     app.include_router(tasks_router)
     app.include_router(pages_router)
     return app

@@ -1,0 +1,75 @@
+"""The event object (spec §11.3) and the event types list (§11.1) on the wire."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+
+from kanbo.events.repository import note_ids
+from kanbo.events.types import ENTITY_PLURALS, EVENT_TYPES
+from kanbo.http.hal import href
+from kanbo.models.activity import Note
+from kanbo.models.events import Event
+from kanbo.notes.wire import render_note
+
+BASE = "/api/v4/events"
+
+
+@dataclass
+class Embeds:
+    """What ``with=`` loaded for a page: entity names by (type, id), notes by id and their users' groups."""
+
+    names: dict[tuple[str, int], str] = field(default_factory=dict)
+    notes: dict[int, Note] = field(default_factory=dict)
+    groups: dict[int, int | None] = field(default_factory=dict)
+
+
+def render_event(request: Request, event: Event, embeds: Embeds | None = None) -> dict[str, Any]:
+    embeds = embeds or Embeds()
+    plural = ENTITY_PLURALS.get(event.entity_type, event.entity_type)
+    entity: dict[str, Any] = {"id": event.entity_id}
+    name = embeds.names.get((event.entity_type, event.entity_id))
+    if name is not None:
+        entity["name"] = name
+    entity["_links"] = {"self": href(request, f"/api/v4/{plural}/{event.entity_id}")}
+    embedded: dict[str, Any] = {"entity": entity}
+    note = _note(request, event, embeds)
+    if note is not None:
+        embedded["note"] = note
+    return {
+        "id": event.uid,
+        "type": event.type,
+        "entity_id": event.entity_id,
+        "entity_type": event.entity_type,
+        "created_by": event.created_by,
+        "created_at": event.created_at,
+        "value_after": list(event.value_after or []),
+        "value_before": list(event.value_before or []),
+        "account_id": event.account_id,
+        "_links": {"self": href(request, f"{BASE}/{event.uid}")},
+        "_embedded": embedded,
+    }
+
+
+def _note(request: Request, event: Event, embeds: Embeds) -> dict[str, Any] | None:
+    if not embeds.notes:
+        return None
+    plural = ENTITY_PLURALS.get(event.entity_type)
+    for note_id in note_ids(event):
+        note = embeds.notes.get(note_id)
+        # only a note of the event's own card (its rights are the card's)
+        if note is not None and note.entity_type == plural and note.entity_id == event.entity_id:
+            return render_note(request, note, embeds.groups, with_pinned=False)
+    return None
+
+
+def render_types(request: Request, lang: str) -> dict[str, Any]:
+    items = [{"key": t.key, "type": t.type, "lang": t.name(lang)} for t in EVENT_TYPES]
+    query = f"language_code={lang}"
+    return {
+        "_total_items": len(items),
+        "_links": {"self": href(request, f"{BASE}/types", query)},
+        "_embedded": {"events_types": items},
+    }
