@@ -48,6 +48,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     from kanbo.accounts.routes import router as accounts_router
     from kanbo.accounts.users_routes import router as users_router
     from kanbo.auth.routes import router as oauth_router
+    from kanbo.calls.routes import router as calls_router
     from kanbo.companies.routes import router as companies_router
     from kanbo.contacts.routes import router as contacts_router
     from kanbo.custom_fields.routes import router as custom_fields_router
@@ -58,6 +59,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     from kanbo.pipelines.routes import router as pipelines_router
     from kanbo.tags.routes import router as tags_router
     from kanbo.tasks.routes import router as tasks_router
+    from kanbo.unsorted.routes import router as unsorted_router
     from kanbo.web.pages import router as pages_router
 
     app.include_router(accounts_router)
@@ -69,7 +71,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.include_router(tags_router)
     app.include_router(links_router)
     app.include_router(notes_router)
+    app.include_router(unsorted_router)  # before leads: /api/v4/leads/unsorted…
     app.include_router(leads_router)
+    app.include_router(calls_router)
     app.include_router(contacts_router)
     app.include_router(companies_router)
     app.include_router(events_router)

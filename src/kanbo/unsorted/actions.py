@@ -1,0 +1,230 @@
+"""Accepting, declining and linking an incoming lead (spec §8.1, §8.4 "What accept does").
+
+Rights: each action needs the leads ``edit`` right (any letter but ``D``); a stage the user may not
+edit (``status_rights``) cannot be the target of an accept. An incoming lead belongs to nobody yet, so
+the row-level letters (``M``/``G``) do not apply to its own lead, contact and company: their moves,
+responsible changes and trash are done by the entity services on the incoming lead's behalf, with the
+events recorded in the acting user's name. Linking into an existing lead needs ``edit`` on that lead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kanbo.accounts import rights
+from kanbo.companies.spec import COMPANY_SPEC
+from kanbo.contacts.spec import CONTACT_SPEC
+from kanbo.core.errors import BadRequest, Forbidden, NotFound, ValidationFailed
+from kanbo.core.principal import Principal
+from kanbo.core.time import now
+from kanbo.core.values import as_int
+from kanbo.entities import service as entities
+from kanbo.entities.fields import UserInfo, users_map
+from kanbo.entities.kinds import LEADS
+from kanbo.events.service import record_many
+from kanbo.leads.spec import LEAD_SPEC
+from kanbo.leads.stages import StageMap, stage_letter
+from kanbo.links import service as links
+from kanbo.models.activity import Unsorted
+from kanbo.models.entities import Company, Contact, Lead
+from kanbo.unsorted.service import unsorted_change
+
+
+@dataclasses.dataclass
+class Linked:
+    row: Unsorted
+    lead_id: int
+    contact_id: int | None
+    company_id: int | None
+
+
+def _on_behalf(principal: Principal) -> Principal:
+    """The principal the entity services run with once this module has decided the rights."""
+    return dataclasses.replace(principal, is_admin=True)
+
+
+def _body(body: Any) -> dict[str, Any]:
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise BadRequest("Request body must be a JSON object")
+    return body
+
+
+async def _waiting(session: AsyncSession, principal: Principal, uid: str) -> Unsorted:
+    if not rights.may(principal, "leads", "edit"):
+        raise Forbidden("You may not edit leads")
+    row = await session.scalar(select(Unsorted).where(Unsorted.uid == uid))
+    if row is None:
+        raise NotFound(f"Incoming lead {uid} not found")
+    if row.state != "new":
+        raise BadRequest(f"Incoming lead {uid} is already {row.state}")
+    return row
+
+
+def _user(body: dict[str, Any], users: dict[int, UserInfo], principal: Principal) -> int:
+    """``user_id`` of the body (an active user of the account) or the acting user."""
+    if body.get("user_id") is None:
+        return principal.user_id
+    user_id = as_int(body["user_id"])
+    info = users.get(user_id) if user_id is not None else None
+    if info is None or not info.is_active:
+        raise ValidationFailed.single("user_id", f"User {body['user_id']} is not an active user of this account.",
+                                      code="NotSupportedChoice")
+    return info.id
+
+
+async def _live(session: AsyncSession, model: Any, entity_id: int | None) -> Any:
+    if entity_id is None:
+        return None
+    return await session.scalar(select(model).where(model.id == entity_id, model.is_deleted.is_(False)))
+
+
+def _resolve(session: AsyncSession, principal: Principal, row: Unsorted, state: str, by: int,
+             **extra: Any) -> None:
+    stamp = now()
+    row.state, row.resolved_at, row.resolved_by, row.updated_at = state, stamp, by, stamp
+    event = {"accepted": "unsorted_accepted", "declined": "unsorted_declined", "linked": "unsorted_linked"}[state]
+    record_many(session, principal, [unsorted_change(event, row, **extra)])
+
+
+async def accept(session: AsyncSession, principal: Principal, uid: str, raw: Any) -> Unsorted:
+    """The lead leaves Incoming for ``status_id`` (or the pipeline's first ordinary stage); ``user_id``
+    (or the acting user) becomes responsible for the lead, contact and company; all three stop being
+    unsorted."""
+    body = _body(raw)
+    row = await _waiting(session, principal, uid)
+    user_id = _user(body, await users_map(session), principal)
+    lead = await _live(session, Lead, row.lead_id)
+    if lead is None:
+        raise BadRequest(f"The lead of incoming lead {uid} was deleted; decline it instead")
+    stages = await StageMap.load(session)
+    status_id: int | None
+    if body.get("status_id") is None:
+        status_id = stages.first.get(lead.pipeline_id)
+        if status_id is None:
+            raise BadRequest(f"Pipeline {lead.pipeline_id} has no ordinary stage")
+    else:
+        status_id = as_int(body["status_id"])
+        if status_id is None or status_id < 1:
+            raise ValidationFailed.single("status_id", "This value should be of type int.", code="InvalidType")
+        if status_id == stages.incoming.get(lead.pipeline_id):
+            raise ValidationFailed.single("status_id", "An incoming lead is accepted into another stage than "
+                                                       "Incoming.")
+    if not principal.is_admin and stage_letter(principal, lead.pipeline_id, status_id, "edit") == "D":
+        raise Forbidden(f"You may not move leads into stage {status_id}")
+    system = _on_behalf(principal)
+    await entities.update_many(session, system, LEAD_SPEC, [("0", {
+        "id": lead.id, "pipeline_id": lead.pipeline_id, "status_id": status_id, "responsible_user_id": user_id})])
+    lead.is_unsorted = False
+    for spec, model, entity_id in ((CONTACT_SPEC, Contact, row.contact_id), (COMPANY_SPEC, Company, row.company_id)):
+        part = await _live(session, model, entity_id)
+        if part is None:
+            continue
+        await entities.update_many(session, system, spec, [("0", {"id": part.id, "responsible_user_id": user_id})])
+        part.is_unsorted = False
+    _resolve(session, principal, row, "accepted", principal.user_id, status_id=status_id, responsible_user_id=user_id)
+    await session.flush()
+    return row
+
+
+async def _trash_parts(session: AsyncSession, principal: Principal, row: Unsorted, *, lead: bool,
+                       contact: bool, company: bool) -> None:
+    """Trash the incoming lead's own entities (contacts and companies only while still unsorted)."""
+    system = _on_behalf(principal)
+    for wanted, spec, model, entity_id in ((lead, LEAD_SPEC, Lead, row.lead_id),
+                                           (contact, CONTACT_SPEC, Contact, row.contact_id),
+                                           (company, COMPANY_SPEC, Company, row.company_id)):
+        if not wanted:
+            continue
+        part = await _live(session, model, entity_id)
+        if part is not None and (model is Lead or part.is_unsorted):
+            await entities.trash(session, system, spec, [part.id])
+
+
+async def decline(session: AsyncSession, principal: Principal, uid: str, raw: Any) -> Unsorted:
+    """The incoming lead's lead, contact and company go to the trash (restorable, spec §24)."""
+    body = _body(raw)
+    row = await _waiting(session, principal, uid)
+    by = _user(body, await users_map(session), principal)
+    await _trash_parts(session, principal, row, lead=True, contact=True, company=True)
+    _resolve(session, principal, row, "declined", by)
+    await session.flush()
+    return row
+
+
+def _link_target(body: dict[str, Any]) -> tuple[int, int | None]:
+    target = body.get("link")
+    if not isinstance(target, dict):
+        raise ValidationFailed.single("link", "This value should not be blank.", code="NotBlank")
+    entity_type = target.get("entity_type")
+    if entity_type == "customers":
+        raise ValidationFailed.single("link.entity_type", "Customers are not available in Kanbo yet.",
+                                      code="NotSupported")
+    if entity_type not in ("leads", "lead"):
+        raise ValidationFailed.single("link.entity_type", "The value you selected is not a valid choice.",
+                                      code="NotSupportedChoice")
+    entity_id = as_int(target.get("entity_id"))
+    if entity_id is None or entity_id < 1:
+        raise ValidationFailed.single("link.entity_id", "This value should be a positive integer.",
+                                      code="InvalidType")
+    metadata = target.get("metadata")
+    contact_id = None
+    if isinstance(metadata, dict) and metadata.get("contact_id") is not None:
+        contact_id = as_int(metadata["contact_id"])
+        if contact_id is None or contact_id < 1:
+            raise ValidationFailed.single("link.metadata.contact_id", "This value should be a positive integer.",
+                                          code="InvalidType")
+    return entity_id, contact_id
+
+
+async def link(session: AsyncSession, principal: Principal, uid: str, raw: Any) -> Linked:
+    """Attach the incoming lead's contact (or ``link.metadata.contact_id``, an existing contact) to an
+    existing lead; the incoming lead's own lead goes to the trash. The incoming contact and company become
+    ordinary; when another contact was named they are trashed instead. The company is also attached to
+    the lead when the lead has none."""
+    body = _body(raw)
+    row = await _waiting(session, principal, uid)
+    users = await users_map(session)
+    by = _user(body, users, principal)
+    entity_id, chosen = _link_target(body)
+    target = await _live(session, Lead, entity_id)
+    if target is None or target.is_unsorted:
+        raise ValidationFailed.single("link.entity_id", f"Lead {entity_id} not found.", code="NotFound")
+    owner = users.get(target.responsible_user_id)
+    if not rights.may_row(principal, "leads", "edit", target.responsible_user_id, owner.group_id if owner else None):
+        raise Forbidden(f"You may not edit lead {entity_id}")
+    own_contact = await _live(session, Contact, row.contact_id)
+    own_company = await _live(session, Company, row.company_id)
+    if chosen is not None and chosen != row.contact_id:
+        contact = await _live(session, Contact, chosen)
+        if contact is None or contact.is_unsorted:
+            raise ValidationFailed.single("link.metadata.contact_id", f"Contact {chosen} not found.",
+                                          code="NotFound")
+        contact_id, company_id = contact.id, None
+    else:
+        contact_id = own_contact.id if own_contact is not None else None
+        company_id = own_company.id if own_company is not None else None
+    items: list[dict[str, Any]] = []
+    if contact_id is not None:
+        items.append({"to_entity_id": contact_id, "to_entity_type": "contacts"})
+    if company_id is not None and target.company_id is None:
+        items.append({"to_entity_id": company_id, "to_entity_type": "companies"})
+    system = _on_behalf(principal)
+    if items:
+        await links.link(session, system, LEADS, [(str(i), item) for i, item in enumerate(items)],
+                         fixed_id=target.id)
+    if contact_id is not None and contact_id == row.contact_id:
+        for part in (own_contact, own_company):
+            if part is not None:
+                part.is_unsorted = False
+        await _trash_parts(session, principal, row, lead=True, contact=False, company=False)
+    else:
+        await _trash_parts(session, principal, row, lead=True, contact=True, company=True)
+    _resolve(session, principal, row, "linked", by, linked_lead_id=target.id)
+    await session.flush()
+    return Linked(row, target.id, contact_id, company_id)
