@@ -42,3 +42,23 @@ async def test_complex_errors_name_the_nested_path_and_save_nothing(client, tena
     assert (await client.get("/api/v4/companies", headers=tenant.headers)).status_code == 204
     too_many = await client.post("/api/v4/leads/complex", headers=tenant.headers, json=[{"name": "x"}] * 51)
     assert too_many.status_code == 422
+
+
+async def test_complex_lead_with_metadata_becomes_an_incoming_lead(client, tenant):
+    response = await client.post("/api/v4/leads/complex", headers=tenant.headers, json=[{
+        "name": "From the form", "request_id": "f",
+        "_embedded": {"contacts": [{"name": "Web visitor", "custom_fields_values": [phone("+15559870000")]}],
+                      "metadata": {"category": "forms", "form_id": "callback", "form_name": "Callback",
+                                   "form_page": "https://example.org", "form_sent_at": 1700000000}}}])
+    assert response.status_code == 200, response.text
+    (result,) = response.json()
+    assert result["request_id"] == ["f"] and isinstance(result["contact_id"], int)
+    lead = (await get(client, tenant, "leads", result["id"])).json()
+    assert lead["is_unsorted"] is True
+    waiting = (await client.get("/api/v4/leads/unsorted", headers=tenant.headers)).json()
+    assert [u["_embedded"]["leads"][0]["id"] for u in waiting["_embedded"]["unsorted"]] == [result["id"]]
+    assert (await client.get("/api/v4/contacts", headers=tenant.headers)).status_code == 204
+    bad = await client.post("/api/v4/leads/complex", headers=tenant.headers, json=[{
+        "name": "x", "_embedded": {"metadata": {"category": "forms", "form_name": "No id"}}}])
+    assert bad.status_code == 400
+    assert bad.json()["validation-errors"][0]["errors"][0]["path"].startswith("_embedded.metadata.")

@@ -85,6 +85,11 @@ _TABLE: tuple[tuple[str, str, str], ...] = (
     ("message_to_cashier_note_added", "Message to the cashier", "Mensaje a caja"),
     ("key_action_completed", "Key action completed", "Acción clave completada"),
     ("entity_merged", "Duplicates merged", "Duplicados fusionados"),
+    # Kanbo's own keys for incoming leads (they feed the add_unsorted/delete_unsorted webhooks).
+    ("unsorted_added", "Incoming lead received", "Lead entrante recibido"),
+    ("unsorted_accepted", "Incoming lead accepted", "Lead entrante aceptado"),
+    ("unsorted_declined", "Incoming lead declined", "Lead entrante rechazado"),
+    ("unsorted_linked", "Incoming lead linked", "Lead entrante vinculado"),
 )
 
 EVENT_TYPES: tuple[EventType, ...] = tuple(

@@ -3,6 +3,9 @@
 Duplicate control (``?duplicate_control=true``, a Kanbo switch for what Kommo enables per integration):
 a contact whose phone or email already belongs to a contact is linked instead of created, and the
 answer says ``merged: true``.
+
+A lead with ``_embedded.metadata`` (``category`` ``forms`` or ``sip`` plus that category's metadata)
+becomes an incoming lead instead (spec §5.6): it is added through the incoming-leads service.
 """
 
 from __future__ import annotations
@@ -73,6 +76,65 @@ def _identities(contact: dict[str, Any], catalog: Any) -> tuple[list[str], list[
     return phones, emails
 
 
+def _metadata(item: dict[str, Any]) -> dict[str, Any] | None:
+    embedded = item.get("_embedded")
+    metadata = embedded.get("metadata") if isinstance(embedded, dict) else None
+    return metadata if isinstance(metadata, dict) and metadata else None
+
+
+def _as_unsorted(item: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
+    """A complex-add lead with metadata → the body of an incoming lead of its category."""
+    embedded = dict(item["_embedded"])
+    lead = {k: v for k, v in item.items() if k not in ("_embedded", "request_id")}
+    if "tags" in embedded:
+        lead["_embedded"] = {"tags": embedded["tags"]}
+    meta = {k: v for k, v in metadata.items() if k not in ("category", "source_uid", "source_name")}
+    return {
+        "source_uid": str(metadata.get("source_uid") or "complex"),
+        "source_name": str(metadata.get("source_name") or metadata.get("form_name") or "API"),
+        "pipeline_id": item.get("pipeline_id"),
+        "metadata": meta,
+        "_embedded": {"leads": [lead], "contacts": embedded.get("contacts") or [],
+                      "companies": embedded.get("companies") or []},
+    }
+
+
+def _complex_path(path: str) -> str:
+    """Error paths of the incoming-lead body, named as the client sent them."""
+    for prefix, replacement in (("_embedded.leads.0.", ""), ("metadata.", "_embedded.metadata."),
+                                ("_embedded.contacts.", "_embedded.contacts."),
+                                ("_embedded.companies.", "_embedded.companies.")):
+        if path.startswith(prefix):
+            return replacement + path[len(prefix):]
+    return path
+
+
+async def _incoming(ctx: Ctx, items: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    from kanbo.unsorted.service import add_incoming
+
+    by_category: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for request_id, item in items:
+        metadata = _metadata(item) or {}
+        category = metadata.get("category")
+        if category not in ("forms", "sip"):
+            raise ValidationFailed([ItemErrors(request_id, [FieldError(
+                "NotSupportedChoice", "_embedded.metadata.category", "The category must be forms or sip.")])])
+        by_category.setdefault(str(category), []).append((request_id, _as_unsorted(item, metadata)))
+    rows: dict[str, Any] = {}
+    for category, batch in by_category.items():
+        try:
+            added = await add_incoming(ctx.session, ctx.principal, category, batch)
+        except ValidationFailed as failure:
+            raise ValidationFailed([
+                ItemErrors(entry.request_id, [FieldError(e.code, _complex_path(e.path), e.detail)
+                                              for e in entry.errors])
+                for entry in failure.items
+            ]) from None
+        rows.update(added)
+    return [{"id": rows[rid].lead_id, "contact_id": rows[rid].contact_id, "company_id": rows[rid].company_id,
+             "request_id": [rid], "merged": False} for rid, _ in items]
+
+
 @router.post("/api/v4/leads/complex")
 async def complex_add(ctx: Ctx = Depends(api_context)) -> Response:
     items = await read_batch(ctx.request)
@@ -80,12 +142,15 @@ async def complex_add(ctx: Ctx = Depends(api_context)) -> Response:
         raise Unprocessable(f"Limit {MAX_COMPLEX} leads per complex request")
     params = parse_query_string(ctx.request.scope.get("query_string", b""))
     dedupe = str(params.get("duplicate_control", "")).lower() in ("1", "true", "yes")
+    incoming = [(rid, item) for rid, item in items if _metadata(item) is not None]
+    if incoming:
+        if len(incoming) != len(items):
+            raise BadRequest("Send leads with _embedded.metadata (incoming leads) and ordinary leads in "
+                             "separate complex requests")
+        return HalResponse(await _incoming(ctx, incoming))
     companies: list[tuple[str, dict[str, Any]]] = []
     contacts: dict[str, dict[str, Any]] = {}
     for request_id, item in items:
-        embedded = item.get("_embedded")
-        if isinstance(embedded, dict) and embedded.get("metadata"):
-            raise BadRequest("Incoming leads (_embedded.metadata) are not available yet in this Kanbo version")
         company = _single(item, "companies", request_id)
         if company is not None:
             companies.append((request_id, company))
