@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
-
 from kanbo.accounts import rights as rights_mod
-from kanbo.core.db import Database, bind_account
+from kanbo.core.db import bind_account
 from kanbo.core.time import now
 from kanbo.models.users import Role, UserGroup
 from tests.support.factories import Tenant
+from tests.support.sql import count_statements  # noqa: F401 (re-exported)
 
 BASE = "http://127.0.0.1:8000"
 
@@ -41,16 +38,3 @@ def relative(href: str) -> str:
     assert href.startswith(BASE + "/"), href
     return href[len(BASE):]
 
-
-@contextmanager
-def count_statements(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", record)

@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from tests.entities.helpers import create, phone
-
-
-@contextmanager
-def counting(engine):
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", before)
+from tests.support.sql import count_statements
 
 
 async def _fill(client, tenant, entity, count):
@@ -53,7 +37,7 @@ async def test_list_statements_do_not_grow_with_the_page(client, db, entity, wit
         size = max(1, rows - extra)
         tenant = await make_tenant(db)
         await _fill(client, tenant, entity, size)
-        with counting(db.engine) as statements:
+        with count_statements(db) as statements:
             response = await client.get(f"/api/v4/{entity}?limit=250&with={with_}", headers=tenant.headers)
         assert response.status_code == 200
         assert len(response.json()["_embedded"][entity]) == size + extra

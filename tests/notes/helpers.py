@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from kanbo.core.db import Database, bind_account
+from kanbo.core.db import bind_account
 from kanbo.core.principal import Principal
 from kanbo.models.events import Event
 from tests.support.factories import Tenant
+from tests.support.sql import count_statements  # noqa: F401 (re-exported)
 
 # One valid ``params`` per type clients create, with every key the type knows.
 SAMPLES: dict[str, dict[str, Any]] = {
@@ -87,16 +86,3 @@ async def events_of(tenant: Tenant, entity_type: str, entity_id: int) -> list[Ev
 def principal(tenant: Tenant) -> Principal:
     return Principal(account_id=tenant.id, user_id=tenant.admin.id, is_admin=True, group_id=None)
 
-
-@contextmanager
-def count_statements(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", record)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
-
-from kanbo.core.db import Database, bind_account
+from kanbo.core.db import bind_account
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
 from kanbo.models.entities import Contact
 from kanbo.tags.service import TagOps, apply_tag_ops
 from tests.support.factories import Tenant
+from tests.support.sql import count_statements  # noqa: F401 (re-exported)
 
 
 def principal(tenant: Tenant) -> Principal:
@@ -42,17 +39,3 @@ async def tag_contacts(tenant: Tenant, ops: dict[int, TagOps]) -> list[Any]:
         errors.raise_if_any()
         return changes
 
-
-@contextmanager
-def count_statements(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if not statement.lstrip().upper().startswith("BEGIN"):  # SQLite's explicit BEGIN
-            statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", record)

@@ -3,27 +3,10 @@ with the number of entities whose ``closest_task_at`` they update."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from tests.entities.helpers import create
 from tests.support.factories import make_tenant
+from tests.support.sql import count_statements
 from tests.tasks.helpers import DEADLINE, add_tasks
-
-
-@contextmanager
-def counting(engine):
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", before)
 
 
 async def test_list_statements_do_not_grow_with_the_page(client, db):
@@ -36,7 +19,7 @@ async def test_list_statements_do_not_grow_with_the_page(client, db):
             {"text": f"t{i}", "complete_till": DEADLINE + i, "entity_type": "leads", "entity_id": lead_id,
              "responsible_user_id": other.id if i % 2 else tenant.admin.id}
             for i, lead_id in enumerate(leads)])
-        with counting(db.engine) as statements:
+        with count_statements(db) as statements:
             response = await client.get("/api/v4/tasks?limit=250", headers=tenant.headers)
         assert response.status_code == 200
         assert len(response.json()["_embedded"]["tasks"]) == size
@@ -54,7 +37,7 @@ async def test_closest_task_updates_do_not_grow_with_the_batch(client, db):
         items = [{"text": f"t{i}", "complete_till": DEADLINE + i, "entity_type": "leads", "entity_id": lead_id}
                  for i, lead_id in enumerate(leads)]
         items.append({"text": "c", "complete_till": DEADLINE, "entity_type": "contacts", "entity_id": contact})
-        with counting(db.engine) as statements:
+        with count_statements(db) as statements:
             await add_tasks(client, tenant, items)
         updates = [s for s in statements if s.lstrip().upper().startswith("UPDATE")
                    and "closest_task_at" in s]
