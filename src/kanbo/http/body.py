@@ -13,9 +13,17 @@ from kanbo.core.errors import BadRequest, Unprocessable
 from kanbo.http.query import parse_query_string
 
 
+async def _body(request: Request) -> bytes:
+    """The raw body; NUL characters are refused (PostgreSQL cannot store them in text)."""
+    raw = await request.body()
+    if b"\x00" in raw or b"\\u0000" in raw:
+        raise BadRequest("Request body may not contain NUL characters")
+    return raw
+
+
 async def read_json(request: Request, *, required: bool = True) -> Any:
     """Parse the body as JSON; a form body is accepted as PHP-style nested fields."""
-    raw = await request.body()
+    raw = await _body(request)
     if not raw.strip():
         if required:
             raise BadRequest("Request data can not be empty")
@@ -35,7 +43,7 @@ async def read_json(request: Request, *, required: bool = True) -> Any:
 
 async def read_form_or_json(request: Request) -> dict[str, Any]:
     """For the OAuth token endpoint: JSON or ``application/x-www-form-urlencoded``."""
-    raw = await request.body()
+    raw = await _body(request)
     if not raw.strip():
         return {}
     try:

@@ -113,7 +113,10 @@ def parse_query_string(raw: str | bytes) -> Node:
         path = _split_key(key)
         if path is None:
             continue
-        _insert(tree, path, unquote_plus(value))
+        text = unquote_plus(value)
+        if "\x00" in text or "\x00" in key:
+            raise BadRequest("Query values may not contain NUL characters")
+        _insert(tree, path, text)
     return {k: _finish(v) for k, v in tree.items()}
 
 

@@ -20,6 +20,7 @@ from kanbo.core.db import bound_account
 from kanbo.core.errors import Errors, Forbidden, NotFound
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
+from kanbo.core.values import as_int
 from kanbo.events.service import Change
 from kanbo.http.query import ListQuery, as_int_list, as_list
 from kanbo.models.tags import EntityTag, Tag
@@ -230,9 +231,9 @@ def tag_filter_clause(entity_type: str, id_column: Any, raw: Any) -> ColumnEleme
         return true()
     ids: set[int] = set()
     for value in values:
-        parts = [p.strip() for p in value.split(",")]
-        if all(p.isascii() and p.isdigit() for p in parts):
-            ids.update(int(p) for p in parts)
+        parts = [as_int(p) if p.strip().isascii() and p.strip().isdigit() else None for p in value.split(",")]
+        if all(part is not None for part in parts):
+            ids.update(part for part in parts if part is not None)
     keys = sorted({fold(v) for v in values})
     tag_ids = select(Tag.id).where(Tag.entity_type == kind, or_(Tag.id.in_(sorted(ids)), folded(Tag.name).in_(keys)))
     tagged = select(EntityTag.entity_id).where(EntityTag.entity_type == kind, EntityTag.tag_id.in_(tag_ids))

@@ -12,6 +12,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from kanbo.core.errors import Errors
+from kanbo.core.values import as_int
 from kanbo.models.tags import Tag
 
 # Kommo's tag palette (PHP TagColorsEnum): 6-hex without '#', upper case; any other value makes PHP throw.
@@ -53,17 +54,9 @@ def render_tag(tag: Tag) -> dict[str, Any]:
 
 
 def parse_id(value: Any) -> int | None:
-    """A positive integer id: ``5``, ``5.0`` or ``"5"`` (form bodies); anything else → None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float):
-        value = int(value) if value.is_integer() else None
-    elif isinstance(value, str):
-        text = value.strip()
-        value = int(text) if text.isascii() and text.isdigit() else None
-    if isinstance(value, int) and value > 0:
-        return value
-    return None
+    """A positive integer id: ``5``, ``5.0`` or ``"5"`` (form bodies) within BIGINT range; else None."""
+    number = as_int(value)
+    return number if number is not None and number > 0 else None
 
 
 def parse_name(value: Any, errors: Errors, request_id: str, path: str) -> str | None:
