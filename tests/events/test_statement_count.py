@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.entities.helpers import create
-from tests.entities.test_statement_count import counting
+from tests.support.sql import count_statements
 from tests.support.factories import make_tenant, restricted_rights
 
 
@@ -18,7 +18,7 @@ async def _count(client, db, leads: int, query: str) -> tuple[int, list[str]]:
     notes = await client.post("/api/v4/leads/notes", headers=tenant.headers, json=[
         {"entity_id": lead, "note_type": "common", "params": {"text": f"n{lead}"}} for lead in ids])
     assert notes.status_code == 200, notes.text
-    with counting(db.engine) as statements:
+    with count_statements(db) as statements:
         response = await client.get(f"/api/v4/events{query}", headers=restricted.headers)
     assert response.status_code == 200
     events = response.json()["_embedded"]["events"]
