@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.entities.helpers import create
-from tests.support.sql import count_statements
 from tests.support.factories import make_tenant, restricted_rights
+from tests.support.sql import count_statements
 
 
 async def _count(client, db, leads: int, query: str) -> tuple[int, list[str]]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.entities.test_statement_count import counting
 from tests.support.factories import make_tenant, restricted_rights
+from tests.support.sql import count_statements
 from tests.unsorted.helpers import add, form, sip
 
 
@@ -43,7 +43,7 @@ async def test_list_statements_do_not_grow_with_the_page(client, db):
     for size in (1, 40):
         tenant = await make_tenant(db)
         await add(client, tenant, "forms", [form(source_uid=f"s{i}") for i in range(size)])
-        with counting(db.engine) as statements:
+        with count_statements(db) as statements:
             response = await client.get("/api/v4/leads/unsorted?limit=250", headers=tenant.headers)
         assert len(response.json()["_embedded"]["unsorted"]) == size
         counts.append(len(statements))
