@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
 from kanbo.models.events import Event
+from kanbo.models.webhooks import EventOutbox
 
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 
@@ -43,12 +44,14 @@ def actor_id(principal: Principal | None) -> int:
 
 def record(session: AsyncSession, principal: Principal | None, change: Change, *,
            cause_uid: str | None = None, at: int | None = None) -> Event:
+    """Append one event and its outbox row (the webhook dispatcher's work) to the session."""
     event = Event(
         uid=new_uid(), type=change.type, entity_type=change.entity_type, entity_id=change.entity_id,
         created_by=actor_id(principal), created_at=at if at is not None else now(),
         value_before=change.before, value_after=change.after, cause_uid=cause_uid,
     )
     session.add(event)
+    session.add(EventOutbox(event=event, created_at=event.created_at))
     return event
 
 

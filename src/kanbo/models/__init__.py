@@ -9,6 +9,7 @@ from kanbo.models.events import Event
 from kanbo.models.pipelines import Counter, Pipeline, Status
 from kanbo.models.tags import EntityTag, Tag
 from kanbo.models.users import Role, User, UserGroup
+from kanbo.models.webhooks import EventOutbox, Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [
     "Account",
@@ -22,6 +23,7 @@ __all__ = [
     "CustomFieldGroup",
     "EntityTag",
     "Event",
+    "EventOutbox",
     "FieldValue",
     "Grant",
     "Integration",
@@ -40,4 +42,7 @@ __all__ = [
     "Unsorted",
     "User",
     "UserGroup",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
 ]
