@@ -61,6 +61,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     from kanbo.tasks.routes import router as tasks_router
     from kanbo.unsorted.routes import router as unsorted_router
     from kanbo.web.pages import router as pages_router
+    from kanbo.webhooks.routes import router as webhooks_router
 
     app.include_router(accounts_router)
     app.include_router(users_router)
@@ -78,5 +79,6 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.include_router(companies_router)
     app.include_router(events_router)
     app.include_router(tasks_router)
+    app.include_router(webhooks_router)
     app.include_router(pages_router)
     return app

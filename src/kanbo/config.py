@@ -77,12 +77,32 @@ class AuthSettings:
     secure_cookies: bool = field(default_factory=lambda: _bool("SECURE_COOKIES", False))
 
 
+def _int_tuple(name: str, default: str) -> tuple[int, ...]:
+    raw = _env(name, default)
+    if raw.strip() == "":
+        raw = default
+    return tuple(int(part) for part in raw.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    # Loopback and private destinations (a local automation tool); link-local/metadata never.
+    allow_private: bool = field(default_factory=lambda: _bool("WEBHOOKS_ALLOW_PRIVATE", False))
+    max_per_account: int = field(default_factory=lambda: _int("WEBHOOKS_MAX", 100))
+    timeout_seconds: float = field(default_factory=lambda: _float("WEBHOOKS_TIMEOUT", 2.0))
+    # Seconds between failed attempts; after the list, every 86400 until max_age_seconds in total.
+    retry_schedule: tuple[int, ...] = field(default_factory=lambda: _int_tuple(
+        "WEBHOOKS_RETRY_SCHEDULE", "60,300,900,3600,10800,21600,43200,86400"))
+    max_age_seconds: int = 259200
+
+
 @dataclass(frozen=True)
 class Settings:
     db: DatabaseSettings = field(default_factory=DatabaseSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
     limits: LimitSettings = field(default_factory=lambda: LimitSettings())
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
 
 
 @lru_cache(maxsize=1)

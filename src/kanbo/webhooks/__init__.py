@@ -1,0 +1,1 @@
+"""Webhooks: subscriptions, the dispatcher, the sender and the worker (spec §14)."""
