@@ -19,6 +19,7 @@ import pytest_asyncio
 os.environ.setdefault("KANBO_RATE_LIMIT_RPS", "0")
 os.environ.setdefault("KANBO_ARGON2_PROFILE", "test")
 os.environ.setdefault("KANBO_SESSION_RATE_LIMIT_RPS", "0")
+os.environ.setdefault("KANBO_WORKER_IN_PROCESS", "false")  # no background webhook worker in tests
 
 from tests.support.databases import TestDatabase, create_test_database
 

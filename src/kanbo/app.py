@@ -26,9 +26,17 @@ def create_app(database_url: str | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(database_url)
         app.state.rate_limiter = create_rate_limiter(settings.http.redis_url)
+        worker = None
+        if get_settings().worker.in_process:
+            from kanbo.webhooks.worker import EmbeddedWorker
+
+            worker = EmbeddedWorker(app.state.db)
+            worker.start()
         try:
             yield
         finally:
+            if worker is not None:
+                await worker.close()
             await app.state.rate_limiter.close()
             await app.state.db.dispose()
 

@@ -130,6 +130,36 @@ def serve(
                 log_level="info", proxy_headers=True)
 
 
+@app.command()
+def worker(
+    poll_interval: float | None = typer.Option(None, help="Seconds to sleep when there is nothing to do."),
+) -> None:
+    """Run the webhook worker (fan out events, send deliveries) until SIGTERM or SIGINT."""
+    import os
+    import signal
+
+    from kanbo.webhooks.worker import run_worker
+
+    interval = poll_interval if poll_interval is not None else get_settings().worker.poll_interval
+
+    async def runner() -> None:
+        database = Database()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        emit({"worker": "started", "pid": os.getpid(), "database": _safe_url(), "poll_interval": interval})
+        try:
+            await run_worker(database, stop=stop, poll_interval=interval)
+        finally:
+            await database.dispose()
+
+    try:
+        asyncio.run(runner())
+    except Exception as error:
+        fail_unexpected("The worker stopped", error)
+
+
 async def _ensure_demo(session: AsyncSession, domain: str) -> dict[str, Any] | None:
     from kanbo.accounts.service import create_account
     from kanbo.auth.service import create_long_lived_token

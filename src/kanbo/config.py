@@ -102,6 +102,7 @@ class Settings:
     http: HttpSettings = field(default_factory=HttpSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
     limits: LimitSettings = field(default_factory=lambda: LimitSettings())
+    worker: WorkerSettings = field(default_factory=lambda: WorkerSettings())
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
 
 
@@ -123,3 +124,12 @@ class LimitSettings:
 
 def get_limits() -> LimitSettings:
     return get_settings().limits
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    # ``kanbo serve`` runs the webhook worker inside the app unless this is false (``kanbo worker``).
+    in_process: bool = field(default_factory=lambda: _bool("WORKER_IN_PROCESS", True))
+    # How long a claimed delivery is kept from other workers; a crashed worker's claims expire after it.
+    lease_seconds: int = field(default_factory=lambda: _int("WEBHOOKS_LEASE_SECONDS", 60))
+    poll_interval: float = field(default_factory=lambda: _float("WORKER_POLL_INTERVAL", 0.5))

@@ -1,0 +1,268 @@
+"""The sender: due deliveries are leased in a short transaction, posted outside any transaction, and
+their outcome recorded in a second short transaction (spec §14.4, §24).
+
+A lease (``lease_until``) keeps other workers off a delivery while it is in flight; a worker that dies
+mid-request leaves the lease to expire and the delivery is sent again with the same ``uid``
+(at-least-once, stable delivery id).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import logging
+import random
+import time
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kanbo.config import get_settings
+from kanbo.core.db import Database, bind_account, unscoped
+from kanbo.core.errors import KanboError
+from kanbo.models.webhooks import Webhook, WebhookAttempt, WebhookDelivery
+
+log = logging.getLogger("kanbo.webhooks")
+
+USER_AGENT = "amoCRM-WebHook-client/1.0"
+MAX_RESPONSE_BYTES = 4096
+DAY = 86400
+DISABLE_WINDOW = 2 * 3600
+DISABLE_THRESHOLD = 100  # more than this many failures in the window disable the subscription
+
+
+@dataclass
+class Claimed:
+    id: int
+    uid: str
+    account_id: int
+    webhook_id: int
+    destination: str
+    format: str
+    secret: str | None
+    content_type: str
+    body: str
+    attempt: int
+    created_at: int
+
+
+@dataclass
+class Outcome:
+    succeeded: bool
+    status_code: int | None
+    latency_ms: int
+    excerpt: str | None
+    error: str | None
+
+
+def retry_schedule() -> list[int]:
+    raw = get_settings().webhooks.retry_schedule
+    if isinstance(raw, str):
+        return [int(part) for part in raw.split(",") if part.strip()]
+    return [int(part) for part in raw]
+
+
+def next_delay(attempts: int, schedule: list[int] | None = None) -> int:
+    """Seconds until the next try after ``attempts`` failed tries (±10 % jitter)."""
+    schedule = schedule if schedule is not None else retry_schedule()
+    base = schedule[attempts - 1] if 0 < attempts <= len(schedule) else DAY
+    return max(1, round(base * random.uniform(0.9, 1.1)))
+
+
+def sign(secret: str, msg_id: str, timestamp: int, body: str) -> str:
+    """Standard Webhooks signature: ``v1,`` + base64(HMAC-SHA256(secret bytes, "id.timestamp.body"))."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    digest = hmac.new(key, f"{msg_id}.{timestamp}.{body}".encode(), hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+async def send_due(db: Database, client: httpx.AsyncClient, *, batch: int = 50, now: float | None = None,
+                   account_id: int | None = None) -> int:
+    """Lease up to ``batch`` due deliveries, post them concurrently, record the outcomes; return the count.
+
+    ``now`` replaces the clock (tests); ``account_id`` limits the work to one account (tests, tools)."""
+    fake_now = now
+    stamp = int(now if now is not None else time.time())
+    claimed = await claim_due(db, batch=batch, now=stamp, account_id=account_id)
+    if not claimed:
+        return 0
+    outcomes = await asyncio.gather(*(post(client, item) for item in claimed))
+    at = int(fake_now) if fake_now is not None else int(time.time())
+    await record_outcomes(db, list(zip(claimed, outcomes, strict=True)), now=at)
+    return len(claimed)
+
+
+async def claim_due(db: Database, *, batch: int, now: int, account_id: int | None = None) -> list[Claimed]:
+    lease = get_settings().worker.lease_seconds
+    # A cheap read first: an idle worker must not take SQLite's write lock on every poll.
+    async with db.transaction(write=False) as session:
+        with unscoped(session):
+            due = select(WebhookDelivery.id).where(WebhookDelivery.state == "pending",
+                                                   WebhookDelivery.next_attempt_at <= now)
+            if account_id is not None:
+                due = due.where(WebhookDelivery.account_id == account_id)
+            if await session.scalar(due.limit(1)) is None:
+                return []
+    async with db.transaction() as session:
+        with unscoped(session):
+            return await _claim(session, db.dialect, batch=batch, now=now, lease=lease, account_id=account_id)
+
+
+async def _claim(session: AsyncSession, dialect: str, *, batch: int, now: int, lease: int,
+                 account_id: int | None) -> list[Claimed]:
+    query = (
+        select(WebhookDelivery, Webhook)
+        .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
+        .where(
+            WebhookDelivery.state == "pending",
+            WebhookDelivery.next_attempt_at <= now,
+            or_(WebhookDelivery.lease_until.is_(None), WebhookDelivery.lease_until < now),
+            Webhook.disabled.is_(False),
+        )
+        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+        .limit(batch)
+    )
+    if account_id is not None:
+        query = query.where(WebhookDelivery.account_id == account_id)
+    if dialect == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=WebhookDelivery)
+    claimed: list[Claimed] = []
+    for delivery, webhook in (await session.execute(query)).all():
+        delivery.attempts += 1
+        delivery.lease_until = now + lease
+        delivery.updated_at = now
+        claimed.append(Claimed(
+            id=delivery.id, uid=delivery.uid, account_id=delivery.account_id, webhook_id=webhook.id,
+            destination=webhook.destination, format=webhook.format, secret=webhook.secret,
+            content_type=delivery.content_type, body=delivery.body, attempt=delivery.attempts,
+            created_at=delivery.created_at,
+        ))
+    return claimed
+
+
+def headers_for(item: Claimed, timestamp: int) -> dict[str, str]:
+    headers = {"Content-Type": item.content_type, "User-Agent": USER_AGENT, "X-Kanbo-Delivery-Id": item.uid}
+    if item.format == "standard":
+        headers["webhook-id"] = item.uid
+        headers["webhook-timestamp"] = str(timestamp)
+        if item.secret:
+            headers["webhook-signature"] = sign(item.secret, item.uid, timestamp, item.body)
+    return headers
+
+
+async def post(client: httpx.AsyncClient, item: Claimed) -> Outcome:
+    """One attempt: resolve and check the destination, POST without following redirects, read ≤ 4 KiB."""
+    from kanbo.webhooks.safety import resolve_checked
+
+    settings = get_settings().webhooks
+    timeout = float(settings.timeout_seconds)
+    started = time.monotonic()
+
+    def elapsed() -> int:
+        return int((time.monotonic() - started) * 1000)
+
+    try:
+        await resolve_checked(item.destination, allow_private=settings.allow_private)
+    except KanboError as error:
+        return Outcome(False, None, elapsed(), None, f"refused: {error.detail}")
+    except Exception as error:
+        return Outcome(False, None, elapsed(), None, f"resolve: {type(error).__name__}: {error}")
+    try:
+        status, excerpt = await asyncio.wait_for(_exchange(client, item, timeout), timeout)
+    except (TimeoutError, httpx.TimeoutException):
+        return Outcome(False, None, elapsed(), None, f"timeout after {timeout:g} s")
+    except httpx.HTTPError as error:
+        return Outcome(False, None, elapsed(), None, f"{type(error).__name__}: {error}"[:500])
+    except Exception as error:  # never let one destination stop the batch
+        log.exception("webhook delivery %s failed unexpectedly", item.uid)
+        return Outcome(False, None, elapsed(), None, f"{type(error).__name__}: {error}"[:500])
+    ok = 100 <= status <= 299
+    return Outcome(ok, status, elapsed(), excerpt, None if ok else f"HTTP {status}")
+
+
+async def _exchange(client: httpx.AsyncClient, item: Claimed, seconds: float) -> tuple[int, str]:
+    request = client.build_request(
+        "POST", item.destination, content=item.body.encode(), headers=headers_for(item, int(time.time())),
+        timeout=httpx.Timeout(seconds),
+    )
+    response = await client.send(request, stream=True, follow_redirects=False)
+    try:
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_raw():
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= MAX_RESPONSE_BYTES:
+                break
+    finally:
+        await response.aclose()
+    raw = b"".join(chunks)[:MAX_RESPONSE_BYTES]
+    return response.status_code, raw.decode("utf-8", errors="replace").replace("\x00", "")
+
+
+async def record_outcomes(db: Database, results: list[tuple[Claimed, Outcome]], *, now: int) -> None:
+    """Write the attempts of one batch and move each delivery on, in one short transaction."""
+    max_age = int(get_settings().webhooks.max_age_seconds)
+    by_account: dict[int, list[tuple[Claimed, Outcome]]] = {}
+    for item, outcome in results:
+        by_account.setdefault(item.account_id, []).append((item, outcome))
+    async with db.transaction() as session:
+        for account_id, items in by_account.items():
+            bind_account(session, account_id)
+            # One query loads the account's deliveries; the look-ups below hit the identity map.
+            await session.scalars(select(WebhookDelivery).where(WebhookDelivery.id.in_([i.id for i, _ in items])))
+            for item, outcome in items:
+                await _record(session, item, outcome, now=now, max_age=max_age)
+            await session.flush()  # new rows are stamped with the bound account: flush before rebinding
+
+
+async def _record(session: AsyncSession, item: Claimed, outcome: Outcome, *, now: int, max_age: int) -> None:
+    """Write the attempt and move the delivery on: delivered, rescheduled, or failed for good."""
+    delivery = await session.get(WebhookDelivery, item.id)
+    if delivery is None:
+        return  # the subscription was deleted meanwhile
+    session.add(WebhookAttempt(
+        account_id=item.account_id, delivery_id=item.id, webhook_id=item.webhook_id, attempt=item.attempt,
+        succeeded=outcome.succeeded, status_code=outcome.status_code, latency_ms=outcome.latency_ms,
+        response_excerpt=outcome.excerpt, error=outcome.error, created_at=now,
+    ))
+    if delivery.state != "pending":
+        return  # already settled by another attempt (a lease that expired mid-request)
+    delivery.last_status_code = outcome.status_code
+    delivery.last_error = outcome.error
+    delivery.updated_at = now
+    delivery.lease_until = None
+    if outcome.succeeded:
+        delivery.state = "succeeded"
+        delivery.delivered_at = now
+        delivery.next_attempt_at = None
+        return
+    next_at = now + next_delay(delivery.attempts)
+    if next_at > delivery.created_at + max_age:
+        delivery.state = "failed"
+        delivery.next_attempt_at = None
+    else:
+        delivery.next_attempt_at = next_at
+    await session.flush()
+    await _apply_disable_rule(session, item.webhook_id, now)
+
+
+async def _apply_disable_rule(session: AsyncSession, webhook_id: int, now: int) -> None:
+    """Kommo: more than 100 failed deliveries in the last 2 hours, the latest failed → disabled."""
+    failures = await session.scalar(
+        select(func.count()).select_from(WebhookAttempt).where(
+            WebhookAttempt.webhook_id == webhook_id,
+            WebhookAttempt.succeeded.is_(False),
+            WebhookAttempt.created_at > now - DISABLE_WINDOW,
+        )
+    )
+    if (failures or 0) > DISABLE_THRESHOLD:
+        webhook = await session.get(Webhook, webhook_id)
+        if webhook is not None and not webhook.disabled:
+            webhook.disabled = True
+            webhook.disabled_at = now
+            log.warning("webhook %s disabled after %s failures in 2 hours", webhook_id, failures)
