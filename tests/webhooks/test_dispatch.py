@@ -38,15 +38,6 @@ def webhook_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest_asyncio.fixture
-async def sink() -> AsyncIterator[Sink]:
-    server = await Sink().start()
-    try:
-        yield server
-    finally:
-        await server.stop()
-
-
-@pytest_asyncio.fixture
 async def http() -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(trust_env=False) as client:
         yield client

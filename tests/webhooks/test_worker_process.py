@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 from sqlalchemy import func, select
 
 from kanbo.config import reset_settings
@@ -36,15 +35,6 @@ def webhook_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     reset_settings()
-
-
-@pytest_asyncio.fixture
-async def sink() -> AsyncIterator[Sink]:
-    server = await Sink().start()
-    try:
-        yield server
-    finally:
-        await server.stop()
 
 
 def worker_env(url: str, **extra: str) -> dict[str, str]:
