@@ -15,6 +15,7 @@ the entity instead, e.g. ``select(Model.id).where(...).exists()``). ``text()`` S
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -247,6 +248,10 @@ class Database:
         self._write = async_sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
+        # SQLite has one writer. The writing transactions of this process queue here, first come first
+        # served, instead of polling the file lock (SQLite's busy handler sleeps up to 100 ms a try and
+        # lets a newcomer overtake a writer that waited long). Other processes still meet the file lock.
+        self._writer: asyncio.Lock | None = asyncio.Lock() if is_sqlite(self.engine) else None
 
     @property
     def dialect(self) -> str:
@@ -256,9 +261,18 @@ class Database:
         return (self._write if write else self._read)()
 
     @asynccontextmanager
+    async def writer(self, write: bool = True) -> AsyncIterator[None]:
+        """Hold the process's turn to write (SQLite) for the block; nothing on PostgreSQL or for reads."""
+        if self._writer is None or not write:
+            yield
+            return
+        async with self._writer:
+            yield
+
+    @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
         """A session whose transaction commits when the block ends and rolls back on error."""
-        async with self.session(write=write) as session, session.begin():
+        async with self.writer(write), self.session(write=write) as session, session.begin():
             yield session
 
     async def dispose(self) -> None:

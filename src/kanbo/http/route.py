@@ -37,7 +37,11 @@ class TxRoute(APIRoute):
 
         async def in_transaction(request: Request) -> Response:
             database: Database = request.app.state.db
-            async with database.session(write=request.method not in READ_METHODS) as session:
+            write = request.method not in READ_METHODS
+            if write:
+                # Read the body before taking the writer's turn: a slow client must not hold it.
+                await request.body()
+            async with database.writer(write), database.session(write=write) as session:
                 request.state.db = session
                 await session.begin()
                 try:
