@@ -94,6 +94,8 @@ class WebhookSettings:
     retry_schedule: tuple[int, ...] = field(default_factory=lambda: _int_tuple(
         "WEBHOOKS_RETRY_SCHEDULE", "60,300,900,3600,10800,21600,43200,86400"))
     max_age_seconds: int = 259200
+    # Settled deliveries (and their attempts) stay in the delivery log this many days, then are pruned.
+    log_days: int = field(default_factory=lambda: _int("WEBHOOKS_LOG_DAYS", 30))
 
 
 @dataclass(frozen=True)
@@ -133,3 +135,5 @@ class WorkerSettings:
     # How long a claimed delivery is kept from other workers; a crashed worker's claims expire after it.
     lease_seconds: int = field(default_factory=lambda: _int("WEBHOOKS_LEASE_SECONDS", 60))
     poll_interval: float = field(default_factory=lambda: _float("WORKER_POLL_INTERVAL", 0.5))
+    # Webhook requests one worker has in flight at a time (one small HTTP client per request).
+    concurrency: int = field(default_factory=lambda: _int("WEBHOOKS_CONCURRENCY", 32))

@@ -8,7 +8,7 @@ import hmac
 import json
 import os
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -21,6 +21,7 @@ from kanbo.core.db import Database, bind_account
 from kanbo.models.webhooks import Webhook, WebhookAttempt, WebhookDelivery
 from kanbo.webhooks.dispatcher import fan_out
 from kanbo.webhooks.sender import send_due
+from kanbo.webhooks.transport import make_client
 from tests.support.factories import Tenant
 from tests.webhooks.sink import Sink
 
@@ -28,18 +29,14 @@ SCHEDULE = [60, 300, 900, 3600, 10800, 21600, 43200, 86400]
 
 
 @pytest.fixture(autouse=True)
-def webhook_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("KANBO_WEBHOOKS_ALLOW_PRIVATE", "true")
+def webhook_settings(private_destinations: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KANBO_WEBHOOKS_TIMEOUT", "0.5")
-    reset_settings()
-    yield
-    monkeypatch.undo()
     reset_settings()
 
 
 @pytest_asyncio.fixture
 async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(trust_env=False) as client:
+    async with make_client(connections=10) as client:
         yield client
 
 

@@ -11,7 +11,7 @@ import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +27,7 @@ from tests.support.factories import Tenant, make_tenant
 from tests.webhooks.sink import Sink
 from tests.webhooks.test_dispatch import add_leads, add_webhook
 
-
-@pytest.fixture(autouse=True)
-def webhook_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("KANBO_WEBHOOKS_ALLOW_PRIVATE", "true")
-    reset_settings()
-    yield
-    monkeypatch.undo()
-    reset_settings()
+pytestmark = pytest.mark.usefixtures("private_destinations")
 
 
 def worker_env(url: str, **extra: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ from kanbo.core.principal import Principal
 from kanbo.core.time import now
 from kanbo.models.events import Event
 from kanbo.models.webhooks import EventOutbox
+from kanbo.webhooks.nudge import outbox_written
 
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 
@@ -52,6 +53,7 @@ def record(session: AsyncSession, principal: Principal | None, change: Change, *
     )
     session.add(event)
     session.add(EventOutbox(event=event, created_at=event.created_at))
+    outbox_written(session)  # wakes the webhook workers when the transaction commits
     return event
 
 

@@ -31,15 +31,14 @@ class Webhook(TenantMixin, Base):
 
 class EventOutbox(TenantMixin, Base):
     """One row per recorded event, written in the event's transaction; the dispatcher claims them
-    (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) and fans them out to deliveries."""
+    (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), fans them out to deliveries and deletes them in one
+    transaction, so the table only holds the events not dispatched yet."""
 
     __tablename__ = "event_outbox"
-    __table_args__ = (Index("ix_event_outbox_pending", "done_at", "id"),)
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
     event_seq: Mapped[int] = mapped_column(IdType, ForeignKey("events.seq", ondelete="CASCADE"), index=True)
     created_at: Mapped[int] = mapped_column(IdType)
-    done_at: Mapped[int | None] = mapped_column(IdType, nullable=True)
     # Lets the outbox row be added with its (not yet flushed) event in one step.
     event: Mapped[Event] = relationship(lazy="raise")
 

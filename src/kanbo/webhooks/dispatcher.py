@@ -2,7 +2,7 @@
 
 One transaction claims a batch of outbox rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several
 workers share the work; on SQLite the writing transaction is already exclusive), renders one delivery
-per subscription and group of events, and marks the rows done. A crash before the commit leaves the
+per subscription and group of events, and deletes the rows. A crash before the commit leaves the
 rows pending for the next claim; nothing lives only in memory.
 """
 
@@ -14,7 +14,7 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.core.db import Database, bind_account, unscoped
@@ -32,32 +32,32 @@ log = logging.getLogger("kanbo.webhooks")
 
 
 async def fan_out(db: Database, *, batch: int = 200) -> int:
-    """Turn up to ``batch`` pending outbox rows into deliveries; return how many rows were processed."""
+    """Turn up to ``batch`` outbox rows into deliveries and delete them; return how many were processed."""
     # A cheap read first: an idle worker must not take SQLite's write lock on every poll.
     async with db.transaction(write=False) as session:
         with unscoped(session):
-            first = await session.scalar(select(EventOutbox.id).where(EventOutbox.done_at.is_(None)).limit(1))
+            first = await session.scalar(select(EventOutbox.id).limit(1))
     if first is None:
         return 0
     async with db.transaction() as session:
         with unscoped(session):
             query = (
-                select(EventOutbox, Event)
+                select(EventOutbox.id, EventOutbox.account_id, Event)
                 .join(Event, Event.seq == EventOutbox.event_seq)
-                .where(EventOutbox.done_at.is_(None))
                 .order_by(EventOutbox.id)
                 .limit(batch)
             )
             if db.dialect == "postgresql":
                 query = query.with_for_update(skip_locked=True, of=EventOutbox)
             rows = (await session.execute(query)).all()
-        if not rows:
-            return 0
+            if not rows:
+                return 0
+            await session.execute(delete(EventOutbox).where(EventOutbox.id.in_([row[0] for row in rows]))
+                                  .execution_options(synchronize_session=False))
         stamp = unix_now()
         by_account: dict[int, list[Event]] = defaultdict(list)
-        for outbox, event in rows:
-            by_account[outbox.account_id].append(event)
-            outbox.done_at = stamp
+        for _, account_id, event in rows:
+            by_account[account_id].append(event)
         for account_id, events in by_account.items():
             await _fan_out_account(session, account_id, events, stamp)
             # New deliveries are stamped with the bound account: flush them before binding the next.

@@ -36,6 +36,7 @@ METADATA_HOSTS = frozenset({
 _SHARED = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")  # IPv4 addresses embedded in IPv6
 # What inet_aton accepts besides dotted quads: 2130706433, 0x7f.1, 127.1 ...
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
 _NUMERIC_HOST = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}$")
 
 
@@ -44,7 +45,7 @@ def _split(url: str) -> tuple[SplitResult, str]:
         raise BadRequest("Webhook destination must be a URL")
     if len(url) > MAX_URL_LENGTH:
         raise BadRequest(f"Webhook destination is too long ({MAX_URL_LENGTH} characters at most)")
-    if any(ch.isspace() or ord(ch) < 32 for ch in url):
+    if _SPACE_OR_CONTROL.search(url):
         raise BadRequest("Webhook destination may not contain spaces or control characters")
     try:
         parts = urlsplit(url)

@@ -16,15 +16,17 @@ import logging
 import random
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.config import get_settings
-from kanbo.core.db import Database, bind_account, unscoped
+from kanbo.core.db import Database, unscoped
 from kanbo.core.errors import KanboError
 from kanbo.models.webhooks import Webhook, WebhookAttempt, WebhookDelivery
+from kanbo.webhooks.transport import pinned
 
 log = logging.getLogger("kanbo.webhooks")
 
@@ -114,8 +116,11 @@ async def claim_due(db: Database, *, batch: int, now: int, account_id: int | Non
 
 async def _claim(session: AsyncSession, dialect: str, *, batch: int, now: int, lease: int,
                  account_id: int | None) -> list[Claimed]:
+    """Two statements whatever the batch: select the due rows (locked, skipping locked ones), lease them."""
     query = (
-        select(WebhookDelivery, Webhook)
+        select(WebhookDelivery.id, WebhookDelivery.uid, WebhookDelivery.account_id, WebhookDelivery.content_type,
+               WebhookDelivery.body, WebhookDelivery.attempts, WebhookDelivery.created_at, Webhook.id,
+               Webhook.destination, Webhook.format, Webhook.secret)
         .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
         .where(
             WebhookDelivery.state == "pending",
@@ -130,17 +135,18 @@ async def _claim(session: AsyncSession, dialect: str, *, batch: int, now: int, l
         query = query.where(WebhookDelivery.account_id == account_id)
     if dialect == "postgresql":
         query = query.with_for_update(skip_locked=True, of=WebhookDelivery)
-    claimed: list[Claimed] = []
-    for delivery, webhook in (await session.execute(query)).all():
-        delivery.attempts += 1
-        delivery.lease_until = now + lease
-        delivery.updated_at = now
-        claimed.append(Claimed(
-            id=delivery.id, uid=delivery.uid, account_id=delivery.account_id, webhook_id=webhook.id,
-            destination=webhook.destination, format=webhook.format, secret=webhook.secret,
-            content_type=delivery.content_type, body=delivery.body, attempt=delivery.attempts,
-            created_at=delivery.created_at,
-        ))
+    claimed = [
+        Claimed(id=row[0], uid=row[1], account_id=row[2], content_type=row[3], body=row[4], attempt=row[5] + 1,
+                created_at=row[6], webhook_id=row[7], destination=row[8], format=row[9], secret=row[10])
+        for row in (await session.execute(query)).all()
+    ]
+    if claimed:
+        await session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id.in_([item.id for item in claimed]))
+            .values(attempts=WebhookDelivery.attempts + 1, lease_until=now + lease, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
     return claimed
 
 
@@ -155,7 +161,8 @@ def headers_for(item: Claimed, timestamp: int) -> dict[str, str]:
 
 
 async def post(client: httpx.AsyncClient, item: Claimed) -> Outcome:
-    """One attempt: resolve and check the destination, POST without following redirects, read ≤ 4 KiB."""
+    """One attempt: resolve and check the destination, POST to a checked address without following
+    redirects, read at most 4 KiB of the answer."""
     from kanbo.webhooks.safety import resolve_checked
 
     settings = get_settings().webhooks
@@ -166,13 +173,14 @@ async def post(client: httpx.AsyncClient, item: Claimed) -> Outcome:
         return int((time.monotonic() - started) * 1000)
 
     try:
-        await resolve_checked(item.destination, allow_private=settings.allow_private)
+        addresses = await resolve_checked(item.destination, allow_private=settings.allow_private)
     except KanboError as error:
         return Outcome(False, None, elapsed(), None, f"refused: {error.detail}")
     except Exception as error:
         return Outcome(False, None, elapsed(), None, f"resolve: {type(error).__name__}: {error}")
     try:
-        status, excerpt = await asyncio.wait_for(_exchange(client, item, timeout), timeout)
+        with pinned(urlsplit(item.destination).hostname or "", addresses[0]):
+            status, excerpt = await asyncio.wait_for(_exchange(client, item, timeout), timeout)
     except (TimeoutError, httpx.TimeoutException):
         return Outcome(False, None, elapsed(), None, f"timeout after {timeout:g} s")
     except httpx.HTTPError as error:
@@ -205,50 +213,53 @@ async def _exchange(client: httpx.AsyncClient, item: Claimed, seconds: float) ->
 
 
 async def record_outcomes(db: Database, results: list[tuple[Claimed, Outcome]], *, now: int) -> None:
-    """Write the attempts of one batch and move each delivery on, in one short transaction."""
-    max_age = int(get_settings().webhooks.max_age_seconds)
-    by_account: dict[int, list[tuple[Claimed, Outcome]]] = {}
-    for item, outcome in results:
-        by_account.setdefault(item.account_id, []).append((item, outcome))
-    async with db.transaction() as session:
-        for account_id, items in by_account.items():
-            bind_account(session, account_id)
-            # One query loads the account's deliveries; the look-ups below hit the identity map.
-            await session.scalars(select(WebhookDelivery).where(WebhookDelivery.id.in_([i.id for i, _ in items])))
-            for item, outcome in items:
-                await _record(session, item, outcome, now=now, max_age=max_age)
-            await session.flush()  # new rows are stamped with the bound account: flush before rebinding
-
-
-async def _record(session: AsyncSession, item: Claimed, outcome: Outcome, *, now: int, max_age: int) -> None:
-    """Write the attempt and move the delivery on: delivered, rescheduled, or failed for good."""
-    delivery = await session.get(WebhookDelivery, item.id)
-    if delivery is None:
-        return  # the subscription was deleted meanwhile
-    session.add(WebhookAttempt(
-        account_id=item.account_id, delivery_id=item.id, webhook_id=item.webhook_id, attempt=item.attempt,
-        succeeded=outcome.succeeded, status_code=outcome.status_code, latency_ms=outcome.latency_ms,
-        response_excerpt=outcome.excerpt, error=outcome.error, created_at=now,
-    ))
-    if delivery.state != "pending":
-        return  # already settled by another attempt (a lease that expired mid-request)
-    delivery.last_status_code = outcome.status_code
-    delivery.last_error = outcome.error
-    delivery.updated_at = now
-    delivery.lease_until = None
-    if outcome.succeeded:
-        delivery.state = "succeeded"
-        delivery.delivered_at = now
-        delivery.next_attempt_at = None
+    """Write the attempts of a batch and move each delivery on (delivered, rescheduled, or failed for
+    good) in one short transaction of a fixed number of statements, plus one per failing subscription."""
+    if not results:
         return
-    next_at = now + next_delay(delivery.attempts)
-    if next_at > delivery.created_at + max_age:
-        delivery.state = "failed"
-        delivery.next_attempt_at = None
+    max_age = int(get_settings().webhooks.max_age_seconds)
+    async with db.transaction() as session:
+        with unscoped(session):
+            # Lock the rows first: a subscription deleted meanwhile took its deliveries with it.
+            alive = select(WebhookDelivery.id).where(WebhookDelivery.id.in_([item.id for item, _ in results]))
+            if db.dialect == "postgresql":
+                alive = alive.with_for_update()
+            present = set((await session.scalars(alive)).all())
+            results = [(item, outcome) for item, outcome in results if item.id in present]
+            if not results:
+                return
+            await session.execute(insert(WebhookAttempt), [
+                {"account_id": item.account_id, "delivery_id": item.id, "webhook_id": item.webhook_id,
+                 "attempt": item.attempt, "succeeded": outcome.succeeded, "status_code": outcome.status_code,
+                 "latency_ms": outcome.latency_ms, "response_excerpt": outcome.excerpt, "error": outcome.error,
+                 "created_at": now}
+                for item, outcome in results
+            ])
+            # Rows settled meanwhile (a lease that expired mid-request) keep their state.
+            await session.execute(
+                update(WebhookDelivery).where(WebhookDelivery.state == "pending")
+                .execution_options(synchronize_session=None),
+                [_next_state(item, outcome, now=now, max_age=max_age) for item, outcome in results],
+            )
+            failing = sorted({item.webhook_id for item, outcome in results if not outcome.succeeded})
+            for webhook_id in failing:
+                await _apply_disable_rule(session, webhook_id, now)
+
+
+def _next_state(item: Claimed, outcome: Outcome, *, now: int, max_age: int) -> dict[str, object]:
+    change: dict[str, object] = {
+        "id": item.id, "last_status_code": outcome.status_code, "last_error": outcome.error,
+        "updated_at": now, "lease_until": None, "state": "pending", "next_attempt_at": None, "delivered_at": None,
+    }
+    if outcome.succeeded:
+        change.update(state="succeeded", delivered_at=now)
+        return change
+    next_at = now + next_delay(item.attempt)
+    if next_at > item.created_at + max_age:
+        change["state"] = "failed"
     else:
-        delivery.next_attempt_at = next_at
-    await session.flush()
-    await _apply_disable_rule(session, item.webhook_id, now)
+        change["next_attempt_at"] = next_at
+    return change
 
 
 async def _apply_disable_rule(session: AsyncSession, webhook_id: int, now: int) -> None:

@@ -1,7 +1,13 @@
-"""The webhook worker: fan out new events, send due deliveries, repeat until told to stop.
+"""The webhook worker: fan out new events, send due deliveries, record the outcomes, prune the log.
 
 Embedded in ``kanbo serve`` (one task in the app's lifespan) or run alone by ``kanbo worker``; on
-PostgreSQL any number of workers share the work (both steps claim rows with ``SKIP LOCKED``).
+PostgreSQL any number of workers share the work (every claim uses ``SKIP LOCKED``).
+
+One task does all the database work, in short transactions; the HTTP requests run beside it, each on a
+lane of its own (:class:`kanbo.webhooks.transport.Lanes`), so the next claim and the recording of the
+last outcomes overlap the requests in flight. The worker sleeps only when there is nothing to do, and
+wakes when events are committed (:mod:`kanbo.webhooks.nudge`), when a request ends, or after
+``poll_interval`` at the latest.
 """
 
 from __future__ import annotations
@@ -9,61 +15,153 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 import httpx
+from sqlalchemy import delete, select
 
-from kanbo.core.db import Database
+from kanbo.config import get_settings
+from kanbo.core.db import Database, unscoped
+from kanbo.models.webhooks import WebhookDelivery
 from kanbo.webhooks.dispatcher import fan_out
-from kanbo.webhooks.sender import send_due
+from kanbo.webhooks.nudge import PgListener, Waker, register, unregister
+from kanbo.webhooks.sender import Claimed, Outcome, claim_due, post, record_outcomes
+from kanbo.webhooks.transport import Lanes
 
 log = logging.getLogger("kanbo.webhooks")
 
-
-def make_client() -> httpx.AsyncClient:
-    # No environment proxies, no redirects; timeouts are set per request by the sender.
-    return httpx.AsyncClient(follow_redirects=False, trust_env=False,
-                             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20))
+PRUNE_EVERY = 60.0  # seconds between two prunings of the delivery log
+PRUNE_CHUNK = 1000
 
 
-async def run_once(db: Database, client: httpx.AsyncClient, *, fan_out_batch: int = 200,
-                   send_batch: int = 50, account_id: int | None = None) -> tuple[int, int]:
-    fanned = await fan_out(db, batch=fan_out_batch)
-    sent = await send_due(db, client, batch=send_batch, account_id=account_id)
-    return fanned, sent
+async def prune(db: Database, *, now: int, log_days: int) -> int:
+    """Delete settled deliveries older than ``log_days`` (their attempts go with them); return how many."""
+    cutoff = now - log_days * 86400
+    total = 0
+    while True:
+        async with db.transaction() as session:
+            with unscoped(session):
+                old = (select(WebhookDelivery.id)
+                       .where(WebhookDelivery.state.in_(("succeeded", "failed")), WebhookDelivery.updated_at < cutoff)
+                       .limit(PRUNE_CHUNK))
+                ids = list((await session.scalars(old)).all())
+                if ids:
+                    await session.execute(delete(WebhookDelivery).where(WebhookDelivery.id.in_(ids))
+                                          .execution_options(synchronize_session=False))
+        total += len(ids)
+        if len(ids) < PRUNE_CHUNK:
+            return total
 
 
-async def run_worker(db: Database, *, stop: asyncio.Event, poll_interval: float = 0.5,
-                     client: httpx.AsyncClient | None = None, send_batch: int = 50,
+class Worker:
+    def __init__(self, db: Database, *, poll_interval: float | None = None, concurrency: int | None = None,
+                 account_id: int | None = None, client: httpx.AsyncClient | None = None) -> None:
+        """``account_id`` limits sending to one account's deliveries (tests and tools); ``client`` replaces
+        the lanes by one shared client (tests)."""
+        settings = get_settings()
+        self.db = db
+        self.poll_interval = poll_interval if poll_interval is not None else settings.worker.poll_interval
+        self.account_id = account_id
+        self.lanes = Lanes(concurrency or settings.worker.concurrency) if client is None else None
+        self.client = client
+        self.capacity = self.lanes.size if self.lanes is not None else (concurrency or settings.worker.concurrency)
+        self.in_flight: set[asyncio.Task[None]] = set()
+        self.outcomes: list[tuple[Claimed, Outcome]] = []
+        self._pruned_at = float("-inf")
+
+    async def run(self, stop: asyncio.Event) -> None:
+        waker = Waker()
+        register(waker)
+        stopping = asyncio.ensure_future(stop.wait())
+        listener = PgListener(self.db.engine.url.render_as_string(hide_password=False), waker) \
+            if self.db.dialect == "postgresql" else None
+        failures = 0
+        try:
+            while not stop.is_set():
+                if listener is not None:
+                    await listener.ensure()
+                try:
+                    busy = await self.step(waker)
+                    failures = 0
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    failures += 1
+                    log.exception("webhook worker step failed (%s in a row)", failures)
+                    await asyncio.wait([stopping], timeout=min(30.0, self.poll_interval * 2 ** min(failures, 6)))
+                    continue
+                if not busy:
+                    waiting = asyncio.ensure_future(waker.wait(self.poll_interval))
+                    await asyncio.wait([stopping, waiting], return_when=asyncio.FIRST_COMPLETED)
+                    waiting.cancel()
+        finally:
+            stopping.cancel()
+            await self._finish()
+            unregister(waker)
+            if listener is not None:
+                await listener.close()
+
+    async def step(self, waker: Waker) -> bool:
+        """One round of database work; whether it found anything to do."""
+        busy = False
+        fanned = await fan_out(self.db)
+        busy |= fanned > 0
+        free = self.capacity - len(self.in_flight)
+        if free > 0:
+            claimed = await claim_due(self.db, batch=free, now=int(time.time()), account_id=self.account_id)
+            for item in claimed:
+                task = asyncio.create_task(self._send(item, waker))
+                self.in_flight.add(task)
+                task.add_done_callback(self.in_flight.discard)
+            busy |= bool(claimed)
+        if self.outcomes:
+            await self._record()
+            busy = True
+        loop_time = asyncio.get_running_loop().time()
+        if loop_time - self._pruned_at >= PRUNE_EVERY:
+            self._pruned_at = loop_time
+            await prune(self.db, now=int(time.time()), log_days=get_settings().webhooks.log_days)
+        return busy
+
+    async def _send(self, item: Claimed, waker: Waker) -> None:
+        if self.lanes is not None:
+            async with self.lanes.lane() as client:
+                outcome = await post(client, item)
+        else:
+            assert self.client is not None
+            outcome = await post(self.client, item)
+        self.outcomes.append((item, outcome))
+        waker.set()
+
+    async def _record(self) -> None:
+        batch, self.outcomes = self.outcomes, []
+        try:
+            await record_outcomes(self.db, batch, now=int(time.time()))
+        except BaseException:
+            self.outcomes = batch + self.outcomes  # try again next round; the leases keep them ours
+            raise
+
+    async def _finish(self) -> None:
+        """Let the requests in flight end (each is bounded by the timeout), then record them."""
+        try:
+            if self.in_flight:
+                await asyncio.wait(set(self.in_flight), timeout=get_settings().webhooks.timeout_seconds + 1)
+            for task in list(self.in_flight):
+                task.cancel()
+            if self.outcomes:
+                with contextlib.suppress(Exception):
+                    await self._record()
+        finally:
+            if self.lanes is not None:
+                await self.lanes.aclose()
+
+
+async def run_worker(db: Database, *, stop: asyncio.Event, poll_interval: float | None = None,
+                     client: httpx.AsyncClient | None = None, concurrency: int | None = None,
                      account_id: int | None = None) -> None:
-    """Loop until ``stop`` is set; sleep ``poll_interval`` when there was nothing to do.
-
-    ``account_id`` limits sending to one account's deliveries (tests and tools)."""
-    own_client = client is None
-    http = client or make_client()
-    failures = 0
-    try:
-        while not stop.is_set():
-            try:
-                fanned, sent = await run_once(db, http, send_batch=send_batch, account_id=account_id)
-                failures = 0
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                failures += 1
-                log.exception("webhook worker step failed (%s in a row)", failures)
-                fanned = sent = 0
-                await _wait(stop, min(30.0, poll_interval * 2**min(failures, 6)))
-                continue
-            if fanned == 0 and sent == 0:
-                await _wait(stop, poll_interval)
-    finally:
-        if own_client:
-            await http.aclose()
-
-
-async def _wait(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    """Run a :class:`Worker` until ``stop`` is set."""
+    await Worker(db, poll_interval=poll_interval, concurrency=concurrency, account_id=account_id,
+                 client=client).run(stop)
 
 
 class EmbeddedWorker:
