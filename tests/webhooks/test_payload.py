@@ -232,6 +232,43 @@ async def test_company_responsible_change(client, tenant):
     assert fields["contacts[responsible][0][old_responsible_user_id]"] == str(tenant.admin.id)
 
 
+async def test_contact_responsible_restore_and_company_update_delete_restore(client, tenant):
+    other = await tenant.add_user(name="Other")
+    (contact_id,) = await create(client, tenant, "contacts", [{"name": "Ann"}])
+    (company_id,) = await create(client, tenant, "companies", [{"name": "Acme"}])
+    response = await client.patch(f"/api/v4/contacts/{contact_id}", headers=tenant.headers,
+                                  json={"responsible_user_id": other.id})
+    assert response.status_code == 200, response.text
+    event = await one_event(tenant, "entity_responsible_changed")
+    assert codes_for(event) == ["responsible_contact", "update_contact"]
+    fields = await fields_of(tenant, [("responsible_contact", event)])
+    assert fields["contacts[responsible][0][type]"] == "contact"
+    assert fields["contacts[responsible][0][id]"] == str(contact_id)
+    assert fields["contacts[responsible][0][responsible_user_id]"] == str(other.id)
+    assert fields["contacts[responsible][0][old_responsible_user_id]"] == str(tenant.admin.id)
+
+    assert (await client.delete(f"/api/v4/contacts/{contact_id}", headers=tenant.headers)).status_code == 204
+    restored = await client.post(f"/api/v4/contacts/{contact_id}/restore", headers=tenant.headers)
+    assert restored.status_code == 200, restored.text
+    fields = await render_event(tenant, "contact_restored", "restore_contact")
+    assert fields["contacts[restore][0][id]"] == str(contact_id) and fields["contacts[restore][0][name]"] == "Ann"
+    assert fields["contacts[restore][0][type]"] == "contact"
+
+    response = await client.patch(f"/api/v4/companies/{company_id}", headers=tenant.headers, json={"name": "Acme 2"})
+    assert response.status_code == 200, response.text
+    fields = await render_event(tenant, "name_field_changed", "update_company")
+    assert fields["contacts[update][0][type]"] == "company" and fields["contacts[update][0][name]"] == "Acme 2"
+    assert (await client.delete(f"/api/v4/companies/{company_id}", headers=tenant.headers)).status_code == 204
+    fields = await render_event(tenant, "company_deleted", "delete_company")
+    assert fields == {"contacts[delete][0][id]": str(company_id), "contacts[delete][0][type]": "company",
+                      **account_fields(tenant)}
+    restored = await client.post(f"/api/v4/companies/{company_id}/restore", headers=tenant.headers)
+    assert restored.status_code == 200, restored.text
+    fields = await render_event(tenant, "company_restored", "restore_company")
+    assert fields["contacts[restore][0][id]"] == str(company_id) and fields["contacts[restore][0][type]"] == "company"
+    assert_account(fields, tenant)
+
+
 async def test_batch_and_an_entity_gone_for_good(client, tenant):
     ids = await create(client, tenant, "leads", [{"name": "One"}, {"name": "Two"}])
     added = await events(tenant, "lead_added")

@@ -10,13 +10,15 @@ CONTACT_CODES = ("add_contact", "update_contact", "delete_contact", "restore_con
 COMPANY_CODES = ("add_company", "update_company", "delete_company", "restore_company", "responsible_company",
                  "note_company")
 TASK_CODES = ("add_task", "update_task", "delete_task", "responsible_task")
-UNSORTED_CODES = ("add_unsorted", "update_unsorted", "delete_unsorted")
+UNSORTED_CODES = ("add_unsorted", "delete_unsorted")
 
 SENT_CODES: tuple[str, ...] = LEAD_CODES + CONTACT_CODES + COMPANY_CODES + TASK_CODES + UNSORTED_CODES
 
 # Accepted so that clients subscribing to them are not refused, but Kanbo never sends them (yet):
-# customers, talks, chat messages and templates, catalog (list) elements (catalog codes are inferred).
+# customers, talks, chat messages and templates, catalog (list) elements (catalog codes are inferred),
+# and update_unsorted (an incoming lead is never changed in place: it is accepted, declined or linked).
 ACCEPTED_ONLY_CODES: tuple[str, ...] = (
+    "update_unsorted",
     "add_customer", "update_customer", "delete_customer", "responsible_customer", "note_customer",
     "add_talk", "update_talk",
     "add_message", "add_outgoing_message",
