@@ -137,3 +137,5 @@ class WorkerSettings:
     poll_interval: float = field(default_factory=lambda: _float("WORKER_POLL_INTERVAL", 0.5))
     # Webhook requests one worker has in flight at a time (one small HTTP client per request).
     concurrency: int = field(default_factory=lambda: _int("WEBHOOKS_CONCURRENCY", 32))
+    # ... of which one subscription may have at most this many (a slow destination cannot take them all).
+    per_webhook: int = field(default_factory=lambda: _int("WEBHOOKS_CONCURRENCY_PER_WEBHOOK", 8))

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import httpx
 import pytest
 import pytest_asyncio
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from kanbo.core.db import Database, bind_account, unscoped
 from kanbo.models.webhooks import EventOutbox, WebhookDelivery
@@ -81,6 +81,29 @@ async def test_notify_wakes_a_worker_of_another_process(
         await other.dispose()
 
 
+async def test_a_worker_listens_again_after_losing_its_connection(
+        db: Database, client: httpx.AsyncClient, tenant: Tenant, sink: Sink, test_database: databases.TestDatabase,
+        worker_of: Callable[..., Awaitable[None]], monkeypatch: pytest.MonkeyPatch) -> None:
+    if test_database.kind != "postgresql":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
+    monkeypatch.setattr(nudge, "wake_all", lambda: None)
+    monkeypatch.setattr(nudge.PgListener, "RETRY_SECONDS", 0.0)
+    await add_webhook(db, tenant.id, sink.url(), ["add_lead"])
+    other = Database(test_database.url)
+    try:
+        await worker_of(other, poll_interval=30.0)
+        async with db.transaction() as session:
+            ended = await session.scalar(text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND query LIKE 'LISTEN %kanbo_outbox%'"))
+        assert ended == 1
+        await asyncio.sleep(0.5)
+        await add_leads(client, tenant, "After reconnect")
+        assert await received_within(sink, 1, 5) < 5
+    finally:
+        await other.dispose()
+
+
 async def test_a_rolled_back_transaction_wakes_nobody(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     woken: list[bool] = []
     monkeypatch.setattr(nudge, "wake_all", lambda: woken.append(True))
@@ -95,19 +118,26 @@ async def test_a_rolled_back_transaction_wakes_nobody(db: Database, monkeypatch:
 
 async def test_a_slow_destination_does_not_hold_up_the_others(
         db: Database, client: httpx.AsyncClient, tenant: Tenant, sink: Sink,
-        worker_of: Callable[..., Awaitable[None]]) -> None:
+        worker_of: Callable[..., Awaitable[None]], monkeypatch: pytest.MonkeyPatch) -> None:
+    from kanbo.webhooks import dispatcher
+
+    monkeypatch.setattr(dispatcher, "MAX_ITEMS_PER_DELIVERY", 1)  # one request per lead
     slow = await Sink(delay=1.5).start()
     try:
         await add_webhook(db, tenant.id, slow.url("/slow"), ["add_lead"])
-        await add_webhook(db, tenant.id, sink.url("/fast"), ["add_lead"])
-        await worker_of(poll_interval=0.05, concurrency=4)
-        await add_leads(client, tenant, "One")
+        await add_webhook(db, tenant.id, sink.url("/fast"), ["add_contact"])
+        await add_leads(client, tenant, *(f"Lead {n}" for n in range(10)))  # 10 slow requests queued
+        await worker_of(poll_interval=0.05, concurrency=4, per_webhook=2)
         await received_within(slow, 1, 5)
-        await add_leads(client, tenant, "Two")
-        await received_within(sink, 2, 5)
-        # The second lead reached the fast sink while the slow one still held the first request open.
-        assert sink.requests[1].at < slow.requests[0].at + slow.delay
-        await received_within(slow, 2, 5)
+        response = await client.post("/api/v4/contacts", json=[{"name": "Ann"}], headers=tenant.headers)
+        assert response.status_code == 200, response.text
+        await received_within(sink, 1, 5)
+        first_answer = slow.requests[0].at + slow.delay
+        # The fast subscription got a lane while the slow one's first requests were still open...
+        assert sink.requests[0].at < first_answer
+        # ...because the slow one never had more than 2 requests in flight.
+        assert len([r for r in slow.requests if r.at < first_answer - 0.1]) == 2
+        await received_within(slow, 10, 15)
     finally:
         await slow.stop()
 

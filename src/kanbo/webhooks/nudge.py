@@ -112,6 +112,8 @@ class PgListener:
             dsn = make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=False)
             connection = await asyncio.wait_for(asyncpg.connect(dsn), 5)
             await connection.add_listener(CHANNEL, self._on_notify)
+            # A lost connection wakes the worker, whose next round listens again.
+            connection.add_termination_listener(self._on_notify)
         except Exception as error:  # polling still works; try again later
             log.warning("webhook worker cannot LISTEN for new events (%s); polling only", error)
             self._connection = None

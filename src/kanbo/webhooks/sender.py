@@ -15,11 +15,13 @@ import hmac
 import logging
 import random
 import time
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import Select, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.config import get_settings
@@ -98,48 +100,63 @@ async def send_due(db: Database, client: httpx.AsyncClient, *, batch: int = 50, 
     return len(claimed)
 
 
-async def claim_due(db: Database, *, batch: int, now: int, account_id: int | None = None) -> list[Claimed]:
+def _due(query: Select[Any], *, now: int, account_id: int | None, skip_webhooks: Collection[int]) -> Select[Any]:
+    """Deliveries that may be sent now: pending, due, not leased, of an enabled subscription."""
+    query = query.join(Webhook, Webhook.id == WebhookDelivery.webhook_id).where(
+        WebhookDelivery.state == "pending",
+        WebhookDelivery.next_attempt_at <= now,
+        or_(WebhookDelivery.lease_until.is_(None), WebhookDelivery.lease_until < now),
+        Webhook.disabled.is_(False),
+    )
+    if account_id is not None:
+        query = query.where(WebhookDelivery.account_id == account_id)
+    if skip_webhooks:
+        query = query.where(WebhookDelivery.webhook_id.not_in(list(skip_webhooks)))
+    return query
+
+
+async def claim_due(db: Database, *, batch: int, now: int, account_id: int | None = None,
+                    in_flight: Mapping[int, int] | None = None, per_webhook: int | None = None) -> list[Claimed]:
+    """Lease up to ``batch`` due deliveries. With ``per_webhook``, no subscription gets more than that many
+    requests in flight (``in_flight`` counts the caller's), so one slow destination cannot take every lane."""
     lease = get_settings().worker.lease_seconds
+    busy = in_flight or {}
+    full = [webhook_id for webhook_id, count in busy.items() if per_webhook and count >= per_webhook]
     # A cheap read first: an idle worker must not take SQLite's write lock on every poll.
     async with db.transaction(write=False) as session:
         with unscoped(session):
-            due = select(WebhookDelivery.id).where(WebhookDelivery.state == "pending",
-                                                   WebhookDelivery.next_attempt_at <= now)
-            if account_id is not None:
-                due = due.where(WebhookDelivery.account_id == account_id)
+            due = _due(select(WebhookDelivery.id), now=now, account_id=account_id, skip_webhooks=full)
             if await session.scalar(due.limit(1)) is None:
                 return []
     async with db.transaction() as session:
         with unscoped(session):
-            return await _claim(session, db.dialect, batch=batch, now=now, lease=lease, account_id=account_id)
+            return await _claim(session, db.dialect, batch=batch, now=now, lease=lease, account_id=account_id,
+                                skip_webhooks=full, in_flight=busy, per_webhook=per_webhook)
 
 
-async def _claim(session: AsyncSession, dialect: str, *, batch: int, now: int, lease: int,
-                 account_id: int | None) -> list[Claimed]:
-    """Two statements whatever the batch: select the due rows (locked, skipping locked ones), lease them."""
-    query = (
+async def _claim(session: AsyncSession, dialect: str, *, batch: int, now: int, lease: int, account_id: int | None,
+                 skip_webhooks: Collection[int], in_flight: Mapping[int, int],
+                 per_webhook: int | None) -> list[Claimed]:
+    """Two statements whatever the batch: select due rows (locked, skipping locked ones), lease the chosen."""
+    query = _due(
         select(WebhookDelivery.id, WebhookDelivery.uid, WebhookDelivery.account_id, WebhookDelivery.content_type,
                WebhookDelivery.body, WebhookDelivery.attempts, WebhookDelivery.created_at, Webhook.id,
-               Webhook.destination, Webhook.format, Webhook.secret)
-        .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
-        .where(
-            WebhookDelivery.state == "pending",
-            WebhookDelivery.next_attempt_at <= now,
-            or_(WebhookDelivery.lease_until.is_(None), WebhookDelivery.lease_until < now),
-            Webhook.disabled.is_(False),
-        )
-        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-        .limit(batch)
-    )
-    if account_id is not None:
-        query = query.where(WebhookDelivery.account_id == account_id)
+               Webhook.destination, Webhook.format, Webhook.secret),
+        now=now, account_id=account_id, skip_webhooks=skip_webhooks,
+    ).order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(batch * 4 if per_webhook else batch)
     if dialect == "postgresql":
         query = query.with_for_update(skip_locked=True, of=WebhookDelivery)
-    claimed = [
-        Claimed(id=row[0], uid=row[1], account_id=row[2], content_type=row[3], body=row[4], attempt=row[5] + 1,
-                created_at=row[6], webhook_id=row[7], destination=row[8], format=row[9], secret=row[10])
-        for row in (await session.execute(query)).all()
-    ]
+    counts = dict(in_flight)
+    claimed: list[Claimed] = []
+    for row in (await session.execute(query)).all():
+        if per_webhook and counts.get(row[7], 0) >= per_webhook:
+            continue  # locked until this transaction ends, left for a later claim
+        counts[row[7]] = counts.get(row[7], 0) + 1
+        claimed.append(Claimed(id=row[0], uid=row[1], account_id=row[2], content_type=row[3], body=row[4],
+                               attempt=row[5] + 1, created_at=row[6], webhook_id=row[7], destination=row[8],
+                               format=row[9], secret=row[10]))
+        if len(claimed) == batch:
+            break
     if claimed:
         await session.execute(
             update(WebhookDelivery)

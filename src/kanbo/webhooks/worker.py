@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import Counter
 
 import httpx
 from sqlalchemy import delete, select
@@ -55,9 +56,11 @@ async def prune(db: Database, *, now: int, log_days: int) -> int:
 
 class Worker:
     def __init__(self, db: Database, *, poll_interval: float | None = None, concurrency: int | None = None,
-                 account_id: int | None = None, client: httpx.AsyncClient | None = None) -> None:
-        """``account_id`` limits sending to one account's deliveries (tests and tools); ``client`` replaces
-        the lanes by one shared client (tests)."""
+                 per_webhook: int | None = None, account_id: int | None = None,
+                 client: httpx.AsyncClient | None = None) -> None:
+        """``concurrency`` requests in flight, at most ``per_webhook`` of them to one subscription (settings
+        by default); ``account_id`` limits sending to one account's deliveries (tests and tools); ``client``
+        replaces the lanes by one shared client (tests)."""
         settings = get_settings()
         self.db = db
         self.poll_interval = poll_interval if poll_interval is not None else settings.worker.poll_interval
@@ -65,7 +68,17 @@ class Worker:
         self.lanes = Lanes(concurrency or settings.worker.concurrency) if client is None else None
         self.client = client
         self.capacity = self.lanes.size if self.lanes is not None else (concurrency or settings.worker.concurrency)
-        self.in_flight: set[asyncio.Task[None]] = set()
+        self.per_webhook = max(1, min(self.capacity, per_webhook or settings.worker.per_webhook))
+        # Claimed deliveries may wait here for a lane (or for their subscription's turn), so that a claim
+        # takes a useful batch; the wait stays well inside the lease: ``hold`` rounds of requests at most.
+        timeout = float(settings.webhooks.timeout_seconds)
+        hold = max(1, min(4, int(settings.worker.lease_seconds // max(1.0, 4 * timeout))))
+        self.hold_total = self.capacity * hold
+        self.hold_per_webhook = self.per_webhook * hold
+        self._running = asyncio.Semaphore(self.capacity)
+        self._turns: dict[int, asyncio.Semaphore] = {}  # per subscription: ``per_webhook`` requests at once
+        self.in_flight: set[asyncio.Task[None]] = set()  # claimed, waiting or being sent
+        self.by_webhook: Counter[int] = Counter()  # the same, per subscription
         self.outcomes: list[tuple[Claimed, Outcome]] = []
         self._pruned_at = float("-inf")
 
@@ -106,10 +119,14 @@ class Worker:
         busy = False
         fanned = await fan_out(self.db)
         busy |= fanned > 0
-        free = self.capacity - len(self.in_flight)
+        free = min(self.capacity, self.hold_total - len(self.in_flight))
         if free > 0:
-            claimed = await claim_due(self.db, batch=free, now=int(time.time()), account_id=self.account_id)
+            claimed = await claim_due(self.db, batch=free, now=int(time.time()), account_id=self.account_id,
+                                      in_flight=self.by_webhook, per_webhook=self.hold_per_webhook)
             for item in claimed:
+                self.by_webhook[item.webhook_id] += 1
+                if item.webhook_id not in self._turns:
+                    self._turns[item.webhook_id] = asyncio.Semaphore(self.per_webhook)
                 task = asyncio.create_task(self._send(item, waker))
                 self.in_flight.add(task)
                 task.add_done_callback(self.in_flight.discard)
@@ -124,14 +141,21 @@ class Worker:
         return busy
 
     async def _send(self, item: Claimed, waker: Waker) -> None:
-        if self.lanes is not None:
-            async with self.lanes.lane() as client:
-                outcome = await post(client, item)
-        else:
-            assert self.client is not None
-            outcome = await post(self.client, item)
-        self.outcomes.append((item, outcome))
-        waker.set()
+        try:
+            async with self._turns[item.webhook_id], self._running:
+                if self.lanes is not None:
+                    async with self.lanes.lane() as client:
+                        outcome = await post(client, item)
+                else:
+                    assert self.client is not None
+                    outcome = await post(self.client, item)
+            self.outcomes.append((item, outcome))
+        finally:
+            self.by_webhook[item.webhook_id] -= 1
+            if self.by_webhook[item.webhook_id] <= 0:
+                del self.by_webhook[item.webhook_id]
+                del self._turns[item.webhook_id]
+            waker.set()
 
     async def _record(self) -> None:
         batch, self.outcomes = self.outcomes, []
@@ -158,10 +182,10 @@ class Worker:
 
 async def run_worker(db: Database, *, stop: asyncio.Event, poll_interval: float | None = None,
                      client: httpx.AsyncClient | None = None, concurrency: int | None = None,
-                     account_id: int | None = None) -> None:
+                     per_webhook: int | None = None, account_id: int | None = None) -> None:
     """Run a :class:`Worker` until ``stop`` is set."""
-    await Worker(db, poll_interval=poll_interval, concurrency=concurrency, account_id=account_id,
-                 client=client).run(stop)
+    await Worker(db, poll_interval=poll_interval, concurrency=concurrency, per_webhook=per_webhook,
+                 account_id=account_id, client=client).run(stop)
 
 
 class EmbeddedWorker:
