@@ -117,8 +117,9 @@ def _due(query: Select[Any], *, now: int, account_id: int | None, skip_webhooks:
 
 async def claim_due(db: Database, *, batch: int, now: int, account_id: int | None = None,
                     in_flight: Mapping[int, int] | None = None, per_webhook: int | None = None) -> list[Claimed]:
-    """Lease up to ``batch`` due deliveries. With ``per_webhook``, no subscription gets more than that many
-    requests in flight (``in_flight`` counts the caller's), so one slow destination cannot take every lane."""
+    """Lease up to ``batch`` due deliveries. With ``per_webhook``, no subscription ends up with more than
+    that many claimed deliveries in the caller's hands (``in_flight`` counts them), so one slow destination
+    cannot fill the worker."""
     lease = get_settings().worker.lease_seconds
     busy = in_flight or {}
     full = [webhook_id for webhook_id, count in busy.items() if per_webhook and count >= per_webhook]
@@ -252,12 +253,16 @@ async def record_outcomes(db: Database, results: list[tuple[Claimed, Outcome]], 
                  "created_at": now}
                 for item, outcome in results
             ])
-            # Rows settled meanwhile (a lease that expired mid-request) keep their state.
-            await session.execute(
-                update(WebhookDelivery).where(WebhookDelivery.state == "pending")
-                .execution_options(synchronize_session=None),
-                [_next_state(item, outcome, now=now, max_age=max_age) for item, outcome in results],
-            )
+            # Rows settled meanwhile (a lease that expired mid-request) keep their state. Successes and
+            # failures are two statements: a failed resend keeps the time of an earlier success.
+            changes = [_next_state(item, outcome, now=now, max_age=max_age) for item, outcome in results]
+            for group in ([c for c in changes if "delivered_at" in c], [c for c in changes if "delivered_at" not in c]):
+                if group:
+                    await session.execute(
+                        update(WebhookDelivery).where(WebhookDelivery.state == "pending")
+                        .execution_options(synchronize_session=None),
+                        group,
+                    )
             failing = sorted({item.webhook_id for item, outcome in results if not outcome.succeeded})
             for webhook_id in failing:
                 await _apply_disable_rule(session, webhook_id, now)
@@ -266,7 +271,7 @@ async def record_outcomes(db: Database, results: list[tuple[Claimed, Outcome]], 
 def _next_state(item: Claimed, outcome: Outcome, *, now: int, max_age: int) -> dict[str, object]:
     change: dict[str, object] = {
         "id": item.id, "last_status_code": outcome.status_code, "last_error": outcome.error,
-        "updated_at": now, "lease_until": None, "state": "pending", "next_attempt_at": None, "delivered_at": None,
+        "updated_at": now, "lease_until": None, "state": "pending", "next_attempt_at": None,
     }
     if outcome.succeeded:
         change.update(state="succeeded", delivered_at=now)
