@@ -101,8 +101,6 @@ class Sink:
                     self.first_seen.setdefault(lead_id, at)
                 self.count += 1
 
-    def collect(self) -> None:
-        """Kept for the call sites: the thread has collected everything received so far."""
 
     def close(self) -> None:
         self._process.kill()
@@ -171,17 +169,12 @@ async def main(url: str, rate: int, seconds: int, per_request: int, backlog: int
             await asyncio.gather(*tasks)
             offered = len(committed) / (time.monotonic() - started)
             for _ in range(1200):  # up to a minute for the last deliveries
-                sink.collect()
                 if all(key in sink.first_seen for key in committed):
                     break
                 await asyncio.sleep(0.05)
         stop.set()
         await worker
-        sink.collect()
         latencies = [max(0.0, sink.first_seen[k] - v) for k, v in committed.items() if k in sink.first_seen]
-        if os.environ.get("BENCH_TRACE"):
-            for k, v in sorted(committed.items(), key=lambda kv: kv[1]):
-                print(f"{v - started:.3f} {(sink.first_seen.get(k, v) - v) * 1000:.0f}", file=sys.stderr)
         print(f"latency: {len(latencies)}/{len(committed)} events committed at {offered:.0f} events/s "
               f"({per_request} per request); p50 {statistics.median(latencies) * 1000:.0f} ms, "
               f"p90 {pct(latencies, 0.90) * 1000:.0f} ms, p99 {pct(latencies, 0.99) * 1000:.0f} ms, "
@@ -199,7 +192,6 @@ async def main(url: str, rate: int, seconds: int, per_request: int, backlog: int
                      "attempts": 0, "next_attempt_at": stamp, "created_at": stamp, "updated_at": stamp}
                     for _ in range(start, min(backlog, start + 1000))
                 ])
-        sink.collect()
         before = sink.count
         stop = asyncio.Event()
         started = time.monotonic()
@@ -215,7 +207,7 @@ async def main(url: str, rate: int, seconds: int, per_request: int, backlog: int
         elapsed = time.monotonic() - started
         stop.set()
         await worker
-        sink.collect()
+        await asyncio.sleep(0.2)  # the sink's last reports reach the collecting thread
         print(f"drain: {backlog} deliveries in {elapsed:.1f} s = {backlog / elapsed:.0f}/s "
               f"({sink.count - before} requests)")
     sink.close()

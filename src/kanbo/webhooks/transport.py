@@ -43,8 +43,8 @@ def pinned(host: str, address: str) -> Iterator[None]:
 class PinnedBackend(httpcore.AsyncNetworkBackend):
     """Opens TCP connections to the address pinned for the host, never to a fresh resolution."""
 
-    def __init__(self, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
-        self._inner = inner or httpcore.AnyIOBackend()
+    def __init__(self) -> None:
+        self._inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None,  # noqa: ASYNC109 - httpcore's signature
                           local_address: str | None = None,
@@ -69,12 +69,12 @@ def _tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def make_client(*, connections: int = 1, verify: ssl.SSLContext | None = None) -> httpx.AsyncClient:
+def make_client(*, connections: int = 1) -> httpx.AsyncClient:
     """A client for webhook requests: pinned connections, no redirects, no proxies from the environment.
 
     Timeouts are set per request by the sender."""
     transport = httpx.AsyncHTTPTransport(
-        verify=verify or _tls_context(), retries=0,
+        verify=_tls_context(), retries=0,
         limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections,
                             keepalive_expiry=30.0),
     )
@@ -87,17 +87,15 @@ def make_client(*, connections: int = 1, verify: ssl.SSLContext | None = None) -
 
 
 class Lanes:
-    """``size`` independent clients of one connection each; :meth:`lane` lends one to a request."""
+    """``size`` independent clients of one connection each; :meth:`lane` lends one to a request and is
+    the limit of requests in flight. Given ``shared``, every lane lends that one client (tests)."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, *, shared: httpx.AsyncClient | None = None) -> None:
         self.size = max(1, size)
-        self._all = [make_client() for _ in range(self.size)]
+        self._own = shared is None
+        self._all = [make_client() for _ in range(self.size)] if shared is None else [shared] * self.size
         self._idle: list[httpx.AsyncClient] = list(self._all)
         self._free = asyncio.Semaphore(self.size)
-
-    @property
-    def busy(self) -> int:
-        return self.size - len(self._idle)
 
     @contextlib.asynccontextmanager
     async def lane(self) -> AsyncIterator[httpx.AsyncClient]:
@@ -109,5 +107,6 @@ class Lanes:
                 self._idle.append(client)
 
     async def aclose(self) -> None:
-        for client in self._all:
-            await client.aclose()
+        if self._own:
+            for client in self._all:
+                await client.aclose()

@@ -65,9 +65,8 @@ class Worker:
         self.db = db
         self.poll_interval = poll_interval if poll_interval is not None else settings.worker.poll_interval
         self.account_id = account_id
-        self.lanes = Lanes(concurrency or settings.worker.concurrency) if client is None else None
-        self.client = client
-        self.capacity = self.lanes.size if self.lanes is not None else (concurrency or settings.worker.concurrency)
+        self.lanes = Lanes(concurrency or settings.worker.concurrency, shared=client)
+        self.capacity = self.lanes.size
         self.per_webhook = max(1, min(self.capacity, per_webhook or settings.worker.per_webhook))
         # Claimed deliveries may wait here for a lane (or for their subscription's turn), so that a claim
         # takes a useful batch; the wait stays well inside the lease: ``hold`` rounds of requests at most.
@@ -75,7 +74,6 @@ class Worker:
         hold = max(1, min(4, int(settings.worker.lease_seconds // max(1.0, 4 * timeout))))
         self.hold_total = self.capacity * hold
         self.hold_per_webhook = self.per_webhook * hold
-        self._running = asyncio.Semaphore(self.capacity)
         self._turns: dict[int, asyncio.Semaphore] = {}  # per subscription: ``per_webhook`` requests at once
         self.in_flight: set[asyncio.Task[None]] = set()  # claimed, waiting or being sent
         self.by_webhook: Counter[int] = Counter()  # the same, per subscription
@@ -142,13 +140,8 @@ class Worker:
 
     async def _send(self, item: Claimed, waker: Waker) -> None:
         try:
-            async with self._turns[item.webhook_id], self._running:
-                if self.lanes is not None:
-                    async with self.lanes.lane() as client:
-                        outcome = await post(client, item)
-                else:
-                    assert self.client is not None
-                    outcome = await post(self.client, item)
+            async with self._turns[item.webhook_id], self.lanes.lane() as client:
+                outcome = await post(client, item)
             self.outcomes.append((item, outcome))
         finally:
             self.by_webhook[item.webhook_id] -= 1
@@ -176,8 +169,7 @@ class Worker:
                 with contextlib.suppress(Exception):
                     await self._record()
         finally:
-            if self.lanes is not None:
-                await self.lanes.aclose()
+            await self.lanes.aclose()
 
 
 async def run_worker(db: Database, *, stop: asyncio.Event, poll_interval: float | None = None,
