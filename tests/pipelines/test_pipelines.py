@@ -75,9 +75,11 @@ async def test_regular_stage_lifecycle_and_colour_palette(client, tenant):
                             json=[{"name": "X", "sort": 50, "color": "#123456"}])
     assert bad.status_code == 400
     assert bad.json()["validation-errors"][0]["errors"][0]["path"] == "color"
-    out_of_range = await client.post(f"{BASE}/{pid}/statuses", headers=tenant.headers,
-                                     json=[{"name": "X", "sort": 10001}])
-    assert out_of_range.status_code == 400
+    for sort in (-1, 2**31, "ten", 1.5):
+        out_of_range = await client.post(f"{BASE}/{pid}/statuses", headers=tenant.headers,
+                                         json=[{"name": "X", "sort": sort}])
+        assert out_of_range.status_code == 400, sort
+        assert out_of_range.json()["validation-errors"][0]["errors"][0]["path"] == "sort"
     added = await client.post(f"{BASE}/{pid}/statuses", headers=tenant.headers,
                               json=[{"name": "Demo", "sort": 55, "color": "#98cbff", "request_id": "a"}])
     assert added.status_code == 200
@@ -176,3 +178,56 @@ async def test_other_accounts_pipeline_is_missing(client, tenant, db):
     assert (await client.get(f"{BASE}/{pid}", headers=tenant.headers)).status_code == 204
     assert (await client.patch(f"{BASE}/{pid}", headers=tenant.headers, json={"name": "x"})).status_code == 404
     assert (await client.delete(f"{BASE}/{pid}/statuses/142", headers=tenant.headers)).status_code == 404
+
+
+async def test_kommo_documented_examples_work_unchanged(client, tenant):
+    """The request bodies of Kommo's own documentation for pipelines and stages."""
+    created = await client.post(BASE, headers=tenant.headers, json=[{
+        "name": "Sales funnel 2", "is_main": False, "is_unsorted_on": True, "sort": 20, "request_id": "123",
+        "_embedded": {"statuses": [{"id": 142, "name": "My name for won deals"},
+                                   {"name": "First contact", "sort": 10, "color": "#fffeb2"}]},
+    }])
+    assert created.status_code == 200, created.text
+    pipeline = created.json()["_embedded"]["pipelines"][0]
+    assert pipeline["request_id"] == "123" and pipeline["sort"] == 20
+    statuses = pipeline["_embedded"]["statuses"]
+    assert [(s["type"], s["name"]) for s in statuses][1:] == [(0, "First contact"), (0, "My name for won deals"),
+                                                               (0, statuses[-1]["name"])]
+    assert statuses[0]["type"] == 1 and [s["id"] for s in statuses[-2:]] == [142, 143]
+    pid = pipeline["id"]
+    added = await client.post(f"{BASE}/{pid}/statuses", headers=tenant.headers, json=[
+        {"name": "New stage", "sort": 100, "color": "#fffeb2"},
+        {"name": "New stage 2", "sort": 200, "color": "#fffeb2"}])
+    assert added.status_code == 200, added.text
+    assert [s["sort"] for s in added.json()["_embedded"]["statuses"]] == [100, 200]
+    edited = await client.patch(f"{BASE}/{pid}/statuses/{added.json()['_embedded']['statuses'][0]['id']}",
+                                headers=tenant.headers, json={"name": "Renamed stage", "color": "#c1e0ff"})
+    assert edited.status_code == 200, edited.text
+    renamed = await client.patch(f"{BASE}/{pid}", headers=tenant.headers,
+                                 json={"name": "New funnel name", "is_main": False, "is_unsorted_on": False,
+                                       "sort": 1000})
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json()["sort"] == 1000 and renamed.json()["is_unsorted_on"] is False
+
+
+async def test_system_stages_keep_their_places_whatever_the_sort(client, tenant):
+    pid = (await _add(client, tenant, statuses=[{"name": "Zero", "sort": 0}, {"name": "Big", "sort": 20000},
+                                                {"name": "Mid", "sort": 10}])).json()["_embedded"]["pipelines"][0]["id"]
+    for path in (f"{BASE}/{pid}/statuses", f"{BASE}/{pid}"):
+        body = (await client.get(path, headers=tenant.headers)).json()
+        statuses = body["_embedded"]["statuses"]
+        assert statuses[0]["type"] == 1
+        assert [s["name"] for s in statuses[1:-2]] == ["Zero", "Mid", "Big"]
+        assert [s["id"] for s in statuses[-2:]] == [142, 143]
+    added = await client.post(f"{BASE}/{pid}/statuses", headers=tenant.headers, json=[{"name": "Last"}])
+    assert added.json()["_embedded"]["statuses"][0]["sort"] == 20010
+    moved = await client.patch(f"{BASE}/{pid}/statuses/{added.json()['_embedded']['statuses'][0]['id']}",
+                               headers=tenant.headers, json={"sort": 0})
+    assert moved.status_code == 200 and moved.json()["sort"] == 0
+    # A lead created without a stage goes to the first regular stage, the one with the lowest sort.
+    lead = await client.post("/api/v4/leads", headers=tenant.headers, json=[{"name": "L", "pipeline_id": pid}])
+    assert lead.status_code == 200, lead.text
+    got = (await client.get(f"/api/v4/leads/{lead.json()['_embedded']['leads'][0]['id']}",
+                            headers=tenant.headers)).json()
+    first = (await client.get(f"{BASE}/{pid}/statuses", headers=tenant.headers)).json()["_embedded"]["statuses"][1]
+    assert got["status_id"] == first["id"] and first["name"] == "Zero"

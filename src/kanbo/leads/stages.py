@@ -10,7 +10,7 @@ from kanbo.core.errors import Errors
 from kanbo.core.principal import Principal
 from kanbo.entities.fields import int_field
 from kanbo.models.pipelines import Pipeline, Status
-from kanbo.pipelines.wire import INCOMING_TYPE, LOST, WON
+from kanbo.pipelines.wire import INCOMING_TYPE, LOST, WON, stage_order
 
 CLOSED = (WON, LOST)
 
@@ -25,7 +25,7 @@ class StageMap:
         self.regular_owner = {s.id: s.pipeline_id for s in statuses if s.id not in CLOSED}
         self.first: dict[int, int] = {}
         self.incoming = {s.pipeline_id: s.id for s in statuses if s.type == INCOMING_TYPE}
-        for status in sorted(statuses, key=lambda s: (s.sort, s.id)):
+        for status in sorted(statuses, key=stage_order):
             if status.type != INCOMING_TYPE and status.id not in CLOSED:
                 self.first.setdefault(status.pipeline_id, status.id)
 

@@ -29,6 +29,7 @@ from kanbo.pipelines.wire import (
     LOST,
     LOST_COLOR,
     LOST_SORT,
+    MAX_SORT,
     WON,
     WON_COLOR,
     WON_SORT,
@@ -85,13 +86,21 @@ def _color(value: Any, errors: Errors, request_id: str, path: str) -> str | None
     return value.lower()
 
 
-def _regular_sort(value: Any, errors: Errors, request_id: str, path: str) -> int | None:
+def _sort(value: Any, errors: Errors, request_id: str, path: str) -> int | None:
+    """A pipeline's or a stage's ``sort``: any non-negative integer (Kommo's own examples send 10 and 20).
+
+    System stages keep their places whatever the numbers: see ``stage_order``."""
     sort = as_int(value)
-    if sort is None or not INCOMING_SORT < sort < WON_SORT:
-        errors.add(request_id, path, f"sort must be an integer between {INCOMING_SORT + 1} and {WON_SORT - 1}.",
-                   "InvalidValue")
+    if sort is None or not 0 <= sort <= MAX_SORT:
+        errors.add(request_id, path, f"sort must be an integer between 0 and {MAX_SORT}.", "InvalidValue")
         return None
     return sort
+
+
+def _next_sort(statuses: list[Status]) -> int:
+    """Where a stage added without a ``sort`` goes: after the last regular stage."""
+    regular = [s.sort for s in statuses if not is_system(s)]
+    return min(max(regular, default=0) + 10, MAX_SORT)
 
 
 # Reading -------------------------------------------------------------------------------------
@@ -200,9 +209,7 @@ async def add_pipelines(session: AsyncSession, principal: Principal, items: list
     defaults = DEFAULT_STAGES.get(language, DEFAULT_STAGES["en"])
     for request_id, item in items:
         name = _name(item.get("name"), errors, request_id)
-        sort = as_int(item.get("sort", 100))
-        if sort is None:
-            errors.add(request_id, "sort", "This value should be of type int.", "InvalidType")
+        sort = _sort(item.get("sort", 100), errors, request_id, "sort")
         flags = {key: _bool(item.get(key), errors, request_id, key) for key in ("is_main", "is_unsorted_on",
                                                                                   "is_archive")}
         system = [defaults[0], defaults[-2], defaults[-1]]
@@ -227,7 +234,7 @@ async def add_pipelines(session: AsyncSession, principal: Principal, items: list
                 if stage_name:
                     system[0] = stage_name
                 continue
-            stage_sort = _regular_sort(raw.get("sort", 20 + 10 * len(regular)), errors, request_id, f"{path}.sort")
+            stage_sort = _sort(raw.get("sort", 20 + 10 * len(regular)), errors, request_id, f"{path}.sort")
             color = _color(raw.get("color", COLORS[len(regular) % len(COLORS)]), errors, request_id, f"{path}.color")
             if stage_name and stage_sort is not None and color:
                 regular.append((stage_name, stage_sort, color))
@@ -245,7 +252,7 @@ async def add_pipelines(session: AsyncSession, principal: Principal, items: list
     for request_id, name, sort, flags, regular, names in plans:
         view = await create_pipeline(
             session, name=str(name), stages=regular, system_names=names,
-            sort=int(sort or 100), is_main=bool(flags["is_main"]),
+            sort=100 if sort is None else sort, is_main=bool(flags["is_main"]),
             is_unsorted_on=True if flags["is_unsorted_on"] is None else bool(flags["is_unsorted_on"]),
             is_archive=bool(flags["is_archive"]),
         )
@@ -268,11 +275,9 @@ async def update_pipeline(session: AsyncSession, principal: Principal, pipeline_
         name = _name(data["name"], errors, "0")
         if name:
             pipeline.name = name
-    if "sort" in data:
-        sort = as_int(data["sort"])
-        if sort is None:
-            errors.add("0", "sort", "This value should be of type int.", "InvalidType")
-        else:
+    if data.get("sort") is not None:
+        sort = _sort(data["sort"], errors, "0", "sort")
+        if sort is not None:
             pipeline.sort = sort
     is_main = _bool(data.get("is_main"), errors, "0", "is_main")
     is_archive = _bool(data.get("is_archive"), errors, "0", "is_archive")
@@ -322,7 +327,7 @@ async def add_statuses(session: AsyncSession, principal: Principal, pipeline_id:
     plans = []
     for request_id, item in items:
         name = _name(item.get("name"), errors, request_id)
-        sort = _regular_sort(item.get("sort", 20), errors, request_id, "sort")
+        sort = _sort(item.get("sort", _next_sort(view.statuses)), errors, request_id, "sort")
         color = _color(item.get("color", COLORS[0]), errors, request_id, "color")
         if item.get("type") not in (None, 0):
             errors.add(request_id, "type", "Only regular stages (type 0) can be added.", "InvalidValue")
@@ -331,7 +336,7 @@ async def add_statuses(session: AsyncSession, principal: Principal, pipeline_id:
     ids = await next_ids(session, STATUS_COUNTER, len(plans), start=FIRST_STATUS_ID)
     created = []
     for status_id, (request_id, name, sort, color) in zip(ids, plans, strict=True):
-        status = await _new_status(session, view.pipeline, status_id=status_id, name=str(name), sort=int(sort or 20),
+        status = await _new_status(session, view.pipeline, status_id=status_id, name=str(name), sort=int(sort or 0),
                                    color=str(color))
         created.append((request_id, status))
     await session.flush()
@@ -357,7 +362,7 @@ async def update_status(session: AsyncSession, principal: Principal, pipeline_id
             status.name = name
     if not system:
         if data.get("sort") is not None:
-            sort = _regular_sort(data["sort"], errors, "0", "sort")
+            sort = _sort(data["sort"], errors, "0", "sort")
             if sort is not None:
                 status.sort = sort
         if data.get("color") is not None:

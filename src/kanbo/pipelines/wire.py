@@ -22,7 +22,9 @@ COLORS = (
     "#eb93ff", "#f2f3f4", "#e6e8ea",
 )
 SYSTEM_COLORS = (INCOMING_COLOR, WON_COLOR, LOST_COLOR)
+# The numbers the system stages are created with; their places never depend on them (``stage_order``).
 INCOMING_SORT, WON_SORT, LOST_SORT = 10, 10000, 11000
+MAX_SORT = 2**31 - 1  # an INTEGER column
 DESCRIPTION_LEVELS = ("newbie", "candidate", "master")
 
 
@@ -31,13 +33,15 @@ def is_system(status: Status) -> bool:
 
 
 def stage_order(status: Status) -> tuple[int, int, int]:
-    """Incoming first, then regular stages by sort, then won, then lost."""
+    """The order of a pipeline's stages: by type (Incoming, regular, won, lost), then sort, then id.
+
+    A regular stage may have any sort, 0 or 20000 included: Incoming stays first and 142/143 last."""
     if status.type == INCOMING_TYPE:
-        return (0, 0, status.id)
+        return (0, status.sort, status.id)
     if status.id == WON:
-        return (2, 0, 0)
+        return (2, status.sort, status.id)
     if status.id == LOST:
-        return (3, 0, 0)
+        return (3, status.sort, status.id)
     return (1, status.sort, status.id)
 
 
