@@ -1,4 +1,4 @@
-"""Pure ASGI middleware: path normalisation, request ids, the request body limit."""
+"""Pure ASGI middleware: path normalisation, request ids, the request body limit, JSON for JSON clients."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kanbo.core.errors import PayloadTooLarge
+from kanbo.http.negotiation import HAL, JSON, prefers_plain_json
 from kanbo.http.problems import problem
 
 _SLASHES = re.compile(r"/{2,}")
 _RAW_SLASHES = re.compile(rb"/{2,}")
+_HAL, _JSON = HAL.encode(), JSON.encode()
 
 
 class KanboMiddleware:
@@ -33,10 +35,13 @@ class KanboMiddleware:
                 scope["raw_path"] = _RAW_SLASHES.sub(b"/", raw_path)
         request_id = _header(scope, b"x-request-id") or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        plain_json = prefers_plain_json(_header(scope, b"accept"))
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
+                if plain_json:
+                    headers = [(k, _JSON) if k == b"content-type" and v == _HAL else (k, v) for k, v in headers]
                 headers.append((b"x-request-id", request_id.encode("latin-1")))
                 message = {**message, "headers": headers}
             await send(message)
