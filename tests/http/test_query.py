@@ -121,10 +121,12 @@ def test_unknown_with_values_are_kept_not_rejected(raw: str) -> None:
     assert not query.has("leads")
 
 
-def test_list_query_uses_last_page_and_scalar_filter() -> None:
-    query = parse_list_query("page=1&page=2&filter=oops")
+def test_list_query_uses_last_page_and_refuses_a_scalar_filter() -> None:
+    query = parse_list_query("page=1&page=2&filter=")
     assert query.page == 2
     assert query.filter == {}
+    with pytest.raises(BadRequest, match="filter"):
+        parse_list_query("page=1&filter=oops")
 
 
 def test_limit_above_maximum_is_unprocessable() -> None:
@@ -157,7 +159,8 @@ def test_parse_order() -> None:
     value = parse_query_string("order[created_at]=asc&order[id]=Desc")["order"]
     assert parse_order(value, ["id", "created_at"]) == [("created_at", "asc"), ("id", "desc")]
     assert parse_order(None, ["id"]) == []
-    assert parse_order("desc", ["id"]) == []
+    with pytest.raises(BadRequest, match="order"):
+        parse_order("desc", ["id"])
 
 
 def test_parse_order_rejects_a_bad_direction() -> None:
@@ -173,3 +176,46 @@ def test_parse_order_rejects_an_unknown_field() -> None:
 def test_bad_order_through_parse_list_query() -> None:
     with pytest.raises(BadRequest):
         parse_list_query("order[id]=sideways", orderable=["id"])
+
+
+# Malformed filters are refused, never silently dropped (issue 9 #4) ----------------------------
+
+@pytest.mark.parametrize("raw", [
+    "filter[id][from][to][x]=1",
+    "filter[id][a]=1",
+    "filter[created_at][since]=1",
+    "filter[created_at][from][x]=1",
+    "filter[id]]=1",
+    "filter[id=1",
+    "filter=1",
+    "filter[]=1",
+    "order=id",
+    "order[id][x]=desc",
+    "order[id=desc",
+    "with[a][b]=contacts",
+])
+async def test_a_known_parameter_of_unreadable_shape_is_a_400_naming_it(client, tenant, raw: str) -> None:
+    response = await client.get(f"/api/v4/leads?{raw}", headers=tenant.headers)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    name = raw.split("=")[0].split("[")[0]
+    assert name in response.json()["detail"]
+
+
+async def test_readable_shapes_and_unknown_keys_still_work(client, tenant) -> None:
+    created = await client.post("/api/v4/leads", headers=tenant.headers, json=[{"name": "A"}, {"name": "B"}])
+    ids = [lead["id"] for lead in created.json()["_embedded"]["leads"]]
+    for raw in (f"filter[id]={ids[0]}", f"filter[id][]={ids[0]}", f"filter[id][0]={ids[0]}",
+                f"filter[id][7]={ids[0]}", f"filter[id]={ids[0]},999999999",
+                f"filter[id]={ids[0]}&filter[nope][x][y]=1",                f"filter[id]={ids[0]}&unknown[a][b]=1"):
+        response = await client.get(f"/api/v4/leads?{raw}", headers=tenant.headers)
+        assert response.status_code == 200, (raw, response.text)
+        assert [lead["id"] for lead in response.json()["_embedded"]["leads"]] == [ids[0]], raw
+
+
+def test_as_list_refuses_nested_values() -> None:
+    with pytest.raises(BadRequest, match=r"filter\[id\]"):
+        as_list({"from": {"to": "1"}}, path="filter[id]")
+    with pytest.raises(BadRequest):
+        as_list(["1", ["2"]], path="x")
+    assert as_list({"3": "a", "9": "b"}) == ["a", "b"]

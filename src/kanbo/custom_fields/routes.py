@@ -90,7 +90,7 @@ def _register(entity: str) -> None:
     @router.get(base, name=f"{entity}_custom_fields")
     async def list_fields(ctx: Ctx = Depends(api_context)) -> Response:
         query = parse_list_query(ctx.request.scope.get("query_string", b""), orderable=("sort", "id"))
-        types = as_list(query.filter.get("type"))
+        types = as_list(query.filter.get("type"), path="filter[type]")
         ids = as_int_list(query.filter["id"], "filter[id]") if "id" in query.filter else None
         views, total = await service.list_fields(ctx.session, entity, types=types, ids=ids, order=query.order,
                                                  offset=query.offset, limit=query.limit)

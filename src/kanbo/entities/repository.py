@@ -54,7 +54,7 @@ def shared_filters(kind: EntityKind, query: ListQuery, catalog: FieldCatalog) ->
     if f.get("id") not in (None, ""):
         clauses.append(model.id.in_(as_int_list(f["id"], "filter[id]")))
     if f.get("name") not in (None, ""):
-        clauses.append(model.name.in_(as_list(f["name"], split_commas=False)))
+        clauses.append(model.name.in_(as_list(f["name"], split_commas=False, path="filter[name]")))
     for key in ("created_by", "updated_by", "responsible_user_id"):
         if f.get(key) not in (None, ""):
             clauses.append(getattr(model, key).in_(as_int_list(f[key], f"filter[{key}]")))

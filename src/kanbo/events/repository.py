@@ -111,7 +111,7 @@ def _value_filters(side: str, raw: Any, dialect: str) -> list[ColumnElement[bool
             clauses.append(_element_exists(column, dialect,
                                            lambda at, ids=ids: at("custom_field_value", "enum_id").in_(ids)))
         elif key == "value":
-            texts = _texts(as_list(value, split_commas=False))
+            texts = _texts(as_list(value, split_commas=False, path=f"{path}[value]"))
             clauses.append(_element_exists(column, dialect, lambda at, texts=texts: or_(
                 *(at(*p).in_(texts) for p in _VALUE_PATHS))))
         else:
@@ -153,7 +153,7 @@ def _statuses_test(value: Any, path: str) -> Any:
 
 def _entity_types(value: Any) -> list[str]:
     result = []
-    for name in as_list(value):
+    for name in as_list(value, path="filter[entity]"):
         key = name.strip().lower()
         if _CATALOG.match(key):
             key = "catalog_element"
@@ -169,7 +169,7 @@ def _entity_types(value: Any) -> list[str]:
 def _type_clause(value: Any, dialect: str) -> ColumnElement[bool]:
     plain: list[str] = []
     options: list[ColumnElement[bool]] = []
-    for key in as_list(value):
+    for key in as_list(value, path="filter[type]"):
         match = _FIELD_TYPE.match(key)
         if match is None:
             plain.append(key)
@@ -208,7 +208,7 @@ def filter_clauses(query: ListQuery, dialect: str) -> list[ColumnElement[bool]]:
     f = query.filter
     clauses: list[ColumnElement[bool]] = []
     if _present(f.get("id")):
-        uids = as_list(f["id"])
+        uids = as_list(f["id"], path="filter[id]")
         if len(uids) > MAX_IDS:
             raise BadRequest(f"filter[id] takes at most {MAX_IDS} ids")
         clauses.append(Event.uid.in_([uid.lower() for uid in uids]))

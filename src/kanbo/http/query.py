@@ -122,33 +122,39 @@ def parse_query_string(raw: str | bytes) -> Node:
 
 # Typed accessors ------------------------------------------------------------------------------
 
-def as_list(value: Any, *, split_commas: bool = True) -> list[str]:
-    """Any scalar, list, indexed dict or comma list → a flat list of non-empty strings."""
+def unreadable(path: str, expected: str = "a value or a list of values") -> BadRequest:
+    """The answer to a known parameter whose shape cannot be read: never drop it silently."""
+    return BadRequest(f"{path}: this parameter's shape cannot be read; expected {expected}")
+
+
+def as_list(value: Any, *, split_commas: bool = True, path: str = "query parameter") -> list[str]:
+    """A scalar, a list (``k[]=1&k[]=2``), an indexed dict (``k[5]=1``) or a comma list → non-empty strings.
+
+    Anything deeper (``k[from][to]=1``, ``k[a]=1``) is not a list of values: 400 naming ``path``."""
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        if not all(key.isascii() and key.isdigit() for key in value):
+            raise unreadable(path)
+        items = list(value.values())
+    elif isinstance(value, list):
+        items = value
+    else:
+        items = [value]
     out: list[str] = []
-
-    def walk(v: Any) -> None:
-        if v is None:
-            return
-        if isinstance(v, list):
-            for item in v:
-                walk(item)
-        elif isinstance(v, dict):
-            for item in v.values():
-                walk(item)
-        else:
-            text = str(v)
-            parts = text.split(",") if split_commas else [text]
-            out.extend(p.strip() for p in parts if p.strip() != "")
-
-    walk(value)
+    for item in items:
+        if isinstance(item, (dict, list)):
+            raise unreadable(path)
+        if item is None:
+            continue
+        text = str(item)
+        parts = text.split(",") if split_commas else [text]
+        out.extend(p.strip() for p in parts if p.strip() != "")
     return out
 
 
 def as_int_list(value: Any, path: str) -> list[int]:
-    result = []
-    for item in as_list(value):
-        result.append(to_int(item, path))
-    return result
+    return [to_int(item, path) for item in as_list(value, path=path)]
 
 
 def to_int(value: Any, path: str) -> int:
@@ -168,6 +174,8 @@ class Range:
 def as_range(value: Any, path: str) -> Range:
     """``x[from]=1&x[to]=2`` or a single value (an exact match)."""
     if isinstance(value, dict):
+        if not set(value) <= {"from", "to"}:
+            raise unreadable(path, "x[from]=… and/or x[to]=…, or a single value")
         start = value.get("from")
         end = value.get("to")
         return Range(
@@ -175,6 +183,8 @@ def as_range(value: Any, path: str) -> Range:
             to_int(end, f"{path}[to]") if end not in (None, "") else None,
         )
     if isinstance(value, list):
+        if len(value) > 2:
+            raise unreadable(path, "x[from]=… and/or x[to]=…, or a single value")
         if len(value) == 2:
             return Range(to_int(value[0], path), to_int(value[1], path))
         value = value[0] if value else None
@@ -223,11 +233,26 @@ def parse_list_query(
     limit = _positive_int(params.get("limit"), "limit", default_limit)
     if limit > max_limit:
         raise Unprocessable(f"Limit {max_limit} per page")
-    with_ = frozenset(as_list(params.get("with")))
+    with_ = frozenset(as_list(params.get("with"), path="with"))
+    refuse_malformed_keys(params)
     raw_filter = params.get("filter")
+    if raw_filter not in (None, "") and not isinstance(raw_filter, dict):
+        raise unreadable("filter", "filter[NAME]=…")
     filter_ = raw_filter if isinstance(raw_filter, dict) else {}
     order = parse_order(params.get("order"), orderable)
     return ListQuery(params=params, page=page, limit=limit, with_=with_, filter=filter_, order=order)
+
+
+_STRUCTURED = ("filter", "order")
+
+
+def refuse_malformed_keys(params: Node) -> None:
+    """``filter[id]]=1`` or ``order[id=desc``: a known parameter with brackets that cannot be read."""
+    for key in params:
+        if "[" in key or "]" in key:
+            base = key.split("[", 1)[0]
+            if base in _STRUCTURED:
+                raise unreadable(key, f"{base}[NAME]=… with balanced brackets")
 
 
 def _positive_int(value: Any, name: str, default: int) -> int:
@@ -244,12 +269,16 @@ def _positive_int(value: Any, name: str, default: int) -> int:
 def parse_order(value: Any, orderable: Iterable[str]) -> list[tuple[str, str]]:
     """``order[updated_at]=desc&order[id]=asc`` → ``[("updated_at", "desc"), ("id", "asc")]``."""
     allowed = set(orderable)
-    if not isinstance(value, dict):
+    if value in (None, ""):
         return []
+    if not isinstance(value, dict):
+        raise unreadable("order", "order[FIELD]=asc|desc")
     result = []
     for key, direction in value.items():
         if isinstance(direction, list):
             direction = direction[-1] if direction else "asc"
+        if isinstance(direction, (dict, list)):
+            raise unreadable(f"order[{key}]", "asc or desc")
         text = str(direction).lower()
         if text not in ("asc", "desc"):
             raise BadRequest(f"order[{key}] must be asc or desc")

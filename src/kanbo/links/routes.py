@@ -26,7 +26,7 @@ def _filtered(links: list[Link], raw_filter: Any) -> list[Link]:
         wanted = set(as_int_list(raw_filter["to_entity_id"], "filter[to_entity_id]"))
         links = [link for link in links if link.to_entity_id in wanted]
     if raw_filter.get("to_entity_type") not in (None, ""):
-        types = set(as_list(raw_filter["to_entity_type"]))
+        types = set(as_list(raw_filter["to_entity_type"], path="filter[to_entity_type]"))
         links = [link for link in links if link.to_entity_type in types]
     return links
 

@@ -113,7 +113,7 @@ async def list_notes(session: AsyncSession, principal: Principal, kind: EntityKi
     if f.get("id") not in (None, ""):
         clauses.append(Note.id.in_(as_int_list(f["id"], "filter[id]")))
     if f.get("note_type") not in (None, ""):
-        clauses.append(Note.note_type.in_(as_list(f["note_type"])))
+        clauses.append(Note.note_type.in_(as_list(f["note_type"], path="filter[note_type]")))
     updated = _updated_at_clause(f.get("updated_at"))
     if updated is not None:
         clauses.append(updated)

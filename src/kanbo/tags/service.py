@@ -226,7 +226,7 @@ def tag_filter_clause(entity_type: str, id_column: Any, raw: Any) -> ColumnEleme
     A numeric value matches a tag id or a tag of that name; ``5,7`` is taken as two ids (and as a name).
     """
     kind = tag_kind(entity_type)
-    values = as_list(raw, split_commas=False)
+    values = as_list(raw, split_commas=False, path="filter[tags]")
     if not values:
         return true()
     ids: set[int] = set()
@@ -270,7 +270,7 @@ async def list_tags(session: AsyncSession, entity_type: str, query: ListQuery) -
     if f.get("id") not in (None, ""):
         statement = statement.where(Tag.id.in_(as_int_list(f["id"], "filter[id]")))
     if f.get("name") not in (None, ""):
-        wanted = {fold(name.strip()) for name in as_list(f["name"], split_commas=False)}
+        wanted = {fold(name.strip()) for name in as_list(f["name"], split_commas=False, path="filter[name]")}
         statement = statement.where(folded(Tag.name).in_(sorted(wanted)) if wanted else false())
     text = query.text("query")
     if text and text.strip():

@@ -50,7 +50,7 @@ def _is_completed(value: Any) -> bool:
 
 def _entity_types(value: Any) -> list[str]:
     names = []
-    for raw in as_list(value):
+    for raw in as_list(value, path="filter[entity_type]"):
         kind = kind_of(raw.lower())
         if kind is not None:
             names.append(kind.name)

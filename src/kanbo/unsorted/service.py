@@ -291,7 +291,7 @@ async def add_call_note(session: AsyncSession, principal: Principal, lead_id: in
 def _shared_filters(f: dict[str, Any]) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
     if f.get("uid") not in (None, ""):
-        clauses.append(Unsorted.uid.in_(as_list(f["uid"])))
+        clauses.append(Unsorted.uid.in_(as_list(f["uid"], path="filter[uid]")))
     if f.get("pipeline_id") not in (None, ""):
         clauses.append(Unsorted.pipeline_id.in_(as_int_list(f["pipeline_id"], "filter[pipeline_id]")))
     return clauses
@@ -302,7 +302,7 @@ async def list_waiting(session: AsyncSession, principal: Principal, query: ListQ
     _require_view(principal)
     clauses = [Unsorted.state == "new", *_shared_filters(query.filter)]
     if query.filter.get("category") not in (None, ""):
-        categories = as_list(query.filter["category"])
+        categories = as_list(query.filter["category"], path="filter[category]")
         unknown = [c for c in categories if c not in CATEGORIES]
         if unknown:
             raise BadRequest(f"filter[category]: unknown category '{unknown[0]}'; use {', '.join(CATEGORIES)}")

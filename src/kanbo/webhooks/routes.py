@@ -28,7 +28,7 @@ def _admin(ctx: Ctx) -> None:
 async def list_webhooks(ctx: Ctx = Depends(api_context)) -> Response:
     _admin(ctx)
     query = parse_list_query(ctx.request.scope.get("query_string", b""))
-    destinations = as_list(query.filter.get("destination"), split_commas=False)
+    destinations = as_list(query.filter.get("destination"), split_commas=False, path="filter[destination]")
     webhooks = await service.list_webhooks(ctx.session, destinations)
     items = [render_webhook(w) for w in webhooks]
     return collection(ctx.request, "webhooks", items, extra={"_total_items": len(items)})
@@ -57,7 +57,7 @@ async def delete_webhook(ctx: Ctx = Depends(api_context)) -> Response:
 async def list_deliveries(webhook_id: int, ctx: Ctx = Depends(api_context)) -> Response:
     _admin(ctx)
     query = parse_list_query(ctx.request.scope.get("query_string", b""))
-    states = as_list(query.filter.get("state"))
+    states = as_list(query.filter.get("state"), path="filter[state]")
     rows, attempts, has_next = await service.list_deliveries(ctx.session, webhook_id, offset=query.offset,
                                                              limit=query.limit, states=states)
     items = [render_delivery(row, attempts.get(row.id, [])) for row in rows]
