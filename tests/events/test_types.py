@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
-import pytest
 
 from tests.support.factories import make_tenant
+from tests.support.shared import REPO, shared_file
 
-SPEC = Path("/work/shared/spec/kommo-api-v4.md")
 KEYS_IN_SPEC = [
     "lead_added", "lead_deleted", "lead_restored", "lead_status_changed", "lead_linked", "lead_unlinked",
     "contact_added", "contact_deleted", "contact_restored", "contact_linked", "contact_unlinked", "company_added",
@@ -35,14 +32,22 @@ async def _types(client, tenant, query: str = "") -> dict:
 
 
 def test_the_list_matches_the_spec():
-    if not SPEC.exists():
-        pytest.skip("spec not available")
-    section = SPEC.read_text().split("### 11.4", 1)[1].split("\n## ", 1)[0]
+    section = shared_file("spec/kommo-api-v4.md").read_text().split("### 11.4", 1)[1].split("\n## ", 1)[0]
     keys = [k for k in re.findall(r"`([a-z_{}A-Z]+)`", section) if "{" not in k]
     assert keys == KEYS_IN_SPEC
 
 
 KANBO_KEYS = ["unsorted_added", "unsorted_accepted", "unsorted_declined", "unsorted_linked"]
+
+
+def test_the_compatibility_notes_count_the_same_keys():
+    notes = (REPO / "docs" / "kommo-compat.md").read_text()
+    match = re.search(r"events/types\?language_code=es\|en` \((\d+) keys: the (\d+) of Kommo's list and (\d+) "
+                      r"Kanbo extensions", notes)
+    assert match, "docs/kommo-compat.md no longer states the number of event type keys"
+    assert [int(n) for n in match.groups()] == [len(KEYS_IN_SPEC) + len(KANBO_KEYS), len(KEYS_IN_SPEC),
+                                                 len(KANBO_KEYS)]
+    assert all(f"`{key}`" in notes for key in KANBO_KEYS)
 
 
 async def test_types_in_english_and_spanish(client, tenant):
