@@ -2,7 +2,8 @@
 
 Choose the database with ``KANBO_TEST_DB=sqlite|postgresql`` (``make test`` runs both). The
 PostgreSQL server comes from ``KANBO_TEST_PG_URL`` (default: the local one, database ``test``); each
-run creates and drops its own database there. Under CI a missing PostgreSQL fails the run.
+run creates and drops its own database there. When that server cannot be reached the run starts a
+private one from the installed binaries; with none installed it fails. PostgreSQL tests never skip.
 """
 
 from __future__ import annotations

@@ -205,10 +205,13 @@ def create_engine(url: str | None = None) -> AsyncEngine:
         if database and database != ":memory:" and not database.startswith("file:"):
             directory = os.path.dirname(os.path.abspath(database))
             os.makedirs(directory, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": settings.busy_timeout_ms / 1000})
+        engine = create_async_engine(url, connect_args={"timeout": settings.busy_timeout_ms / 1000},
+                                     hide_parameters=True)
         _configure_sqlite(engine, settings.busy_timeout_ms)
         return engine
-    return create_async_engine(url, pool_size=settings.pool_size, max_overflow=settings.pool_size, pool_pre_ping=True)
+    # hide_parameters: database errors are logged without the bound values (passwords, personal data).
+    return create_async_engine(url, pool_size=settings.pool_size, max_overflow=settings.pool_size, pool_pre_ping=True,
+                               hide_parameters=True)
 
 
 def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
