@@ -15,12 +15,14 @@ from kanbo.http import problems
 from kanbo.http.middleware import KanboMiddleware
 from kanbo.http.ratelimit import create_rate_limiter
 from kanbo.http.responses import HalResponse
+from kanbo.wiring import wire
 
 log = logging.getLogger("kanbo")
 
 
 def create_app(database_url: str | None = None) -> FastAPI:
     settings = get_settings()
+    wire()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -13,6 +13,7 @@ import pytest_asyncio
 from sqlalchemy import func, select, text, update
 
 from kanbo.core.db import Database, bind_account, unscoped
+from kanbo.events.service import mark_outbox_written
 from kanbo.models.webhooks import EventOutbox, WebhookDelivery
 from kanbo.webhooks import nudge, safety
 from kanbo.webhooks.sender import Outcome, claim_due, record_outcomes, send_due
@@ -107,11 +108,11 @@ async def test_a_rolled_back_transaction_wakes_nobody(db: Database, monkeypatch:
     woken: list[bool] = []
     monkeypatch.setattr(nudge, "wake_all", lambda: woken.append(True))
     async with db.transaction() as session:
-        nudge.outbox_written(session)
+        mark_outbox_written(session)
         await session.rollback()
     assert woken == []
     async with db.transaction() as session:
-        nudge.outbox_written(session)
+        mark_outbox_written(session)
     assert woken == [True]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from kanbo.core.errors import Errors, Forbidden
@@ -196,3 +196,36 @@ def scope(principal: Principal, entity: str, action: str,
         group_members = select(User.id).where(User.group_id == principal.group_id).scalar_subquery()
         return responsible_column.in_(group_members)
     return false()
+
+
+# Stage rights (``status_rights``) of leads -----------------------------------------------------
+
+def stage_rights_clause(principal: Principal, pipeline_col: Any, status_col: Any, responsible_col: Any,
+                        action: str = "view") -> ColumnElement[bool] | None:
+    """Per-stage rights (``status_rights``) narrowing a leads query; ``None`` when none apply."""
+    if principal.is_admin:
+        return None
+    clauses = []
+    for entry in principal.rights.get("status_rights") or []:
+        letter = (entry.get("rights") or {}).get(action)
+        if letter in (None, "A"):
+            continue
+        in_stage = and_(pipeline_col == entry["pipeline_id"], status_col == entry["status_id"])
+        if letter == "M":
+            clauses.append(or_(not_(in_stage), responsible_col == principal.user_id))
+        elif letter == "G":
+            members = select(User.id).where(User.group_id == principal.group_id).scalar_subquery() \
+                if principal.group_id is not None else select(User.id).where(User.id == principal.user_id) \
+                .scalar_subquery()
+            clauses.append(or_(not_(in_stage), responsible_col.in_(members)))
+        else:
+            clauses.append(not_(in_stage))
+    return and_(*clauses) if clauses else None
+
+
+def stage_letter(principal: Principal, pipeline_id: int, status_id: int, action: str) -> str | None:
+    for entry in principal.rights.get("status_rights") or []:
+        if entry.get("pipeline_id") == pipeline_id and entry.get("status_id") == status_id:
+            letter = (entry.get("rights") or {}).get(action)
+            return str(letter) if letter else None
+    return None

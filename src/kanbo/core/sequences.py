@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import String, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
 
-from kanbo.models.pipelines import Counter
+from kanbo.core.db import Base, IdType
+
+
+class Counter(Base):
+    """Installation-wide counters for ids that cannot come from a table's own sequence.
+
+    The table lives beside the mechanism that uses it, in ``core``, so nothing here reaches up into
+    ``models``; ``kanbo.models`` re-exports it with every other table."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(IdType)
 
 
 async def next_ids(session: AsyncSession, name: str, count: int = 1, *, start: int = 1) -> list[int]:

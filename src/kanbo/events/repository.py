@@ -19,21 +19,23 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, and_, cast, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
 
 from kanbo.accounts import rights
+from kanbo.accounts.rights import stage_rights_clause
 from kanbo.core.errors import BadRequest
 from kanbo.core.principal import Principal
 from kanbo.events.types import ENTITY_PLURALS, ENTITY_SINGULARS
 from kanbo.http.query import ListQuery, as_int_list, as_list, to_int
-from kanbo.leads.stages import stage_rights_clause
-from kanbo.models.activity import Note, Task
+from kanbo.models.activity import Task
 from kanbo.models.entities import Company, Contact, Lead
 from kanbo.models.events import Event
-from kanbo.notes.service import groups_of
 
 ORDERABLE = ("created_at", "id")
 MAX_IDS = 100
@@ -323,11 +325,31 @@ def note_ids(event: Event) -> list[int]:
     return found
 
 
-async def notes_of(session: AsyncSession, events: list[Event]) -> tuple[dict[int, Note], dict[int, int | None]]:
-    """``with=note``: the notes the page's events refer to and their responsible users' groups (two
-    queries, only when the page has note events). A deleted note is simply absent."""
+@dataclass(frozen=True)
+class EmbeddedNote:
+    """A note rendered for ``with=note``, with the card it belongs to (its rights are the card's)."""
+
+    entity_type: str  # plural, as notes store it
+    entity_id: int
+    body: dict[str, Any]
+
+
+NoteLoader = Callable[[AsyncSession, Request, list[int]], Awaitable[dict[int, EmbeddedNote]]]
+_note_loader: NoteLoader | None = None
+
+
+def register_note_loader(loader: NoteLoader) -> None:
+    """The notes domain, above the log, tells it how to load and render notes (``kanbo.wiring``)."""
+    global _note_loader
+    _note_loader = loader
+
+
+async def notes_of(session: AsyncSession, request: Request, events: list[Event]) -> dict[int, EmbeddedNote]:
+    """``with=note``: the notes the page's events refer to, rendered by the registered loader (a fixed
+    number of queries, only when the page has note events). A deleted note is simply absent."""
     ids = sorted({note_id for event in events for note_id in note_ids(event)})
     if not ids:
-        return {}, {}
-    notes = {note.id: note for note in await session.scalars(select(Note).where(Note.id.in_(ids)))}
-    return notes, await groups_of(session, list(notes.values()))
+        return {}
+    if _note_loader is None:
+        raise RuntimeError("no note loader is registered: call kanbo.wiring.wire() at start-up")
+    return await _note_loader(session, request, ids)

@@ -36,7 +36,7 @@ async def _embeds(ctx: Ctx, events: list[Event], with_: frozenset[str]) -> Embed
     """``with=``: entity names (one query per entity type on the page) and notes (two queries)."""
     embeds = Embeds(names=await repo.entity_names(ctx.session, events, with_))
     if "note" in with_:
-        embeds.notes, embeds.groups = await repo.notes_of(ctx.session, events)
+        embeds.notes = await repo.notes_of(ctx.session, ctx.request, events)
     return embeds
 
 

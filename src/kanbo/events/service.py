@@ -13,7 +13,14 @@ from kanbo.core.principal import Principal
 from kanbo.core.time import now
 from kanbo.models.events import Event
 from kanbo.models.webhooks import EventOutbox
-from kanbo.webhooks.nudge import outbox_written
+
+# ``session.info`` key set when a transaction wrote outbox rows. The log knows nothing of its consumers:
+# they look at this flag on commit (``kanbo.webhooks.nudge``, installed at start-up).
+OUTBOX_WRITTEN = "kanbo_outbox_written"
+
+
+def mark_outbox_written(session: AsyncSession) -> None:
+    session.info[OUTBOX_WRITTEN] = True
 
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 
@@ -53,7 +60,7 @@ def record(session: AsyncSession, principal: Principal | None, change: Change, *
     )
     session.add(event)
     session.add(EventOutbox(event=event, created_at=event.created_at))
-    outbox_written(session)  # wakes the webhook workers when the transaction commits
+    mark_outbox_written(session)
     return event
 
 

@@ -7,23 +7,20 @@ from typing import Any
 
 from starlette.requests import Request
 
-from kanbo.events.repository import note_ids
+from kanbo.events.repository import EmbeddedNote, note_ids
 from kanbo.events.types import ENTITY_PLURALS, EVENT_TYPES
 from kanbo.http.hal import href
-from kanbo.models.activity import Note
 from kanbo.models.events import Event
-from kanbo.notes.wire import render_note
 
 BASE = "/api/v4/events"
 
 
 @dataclass
 class Embeds:
-    """What ``with=`` loaded for a page: entity names by (type, id), notes by id and their users' groups."""
+    """What ``with=`` loaded for a page: entity names by (type, id), rendered notes by id."""
 
     names: dict[tuple[str, int], str] = field(default_factory=dict)
-    notes: dict[int, Note] = field(default_factory=dict)
-    groups: dict[int, int | None] = field(default_factory=dict)
+    notes: dict[int, EmbeddedNote] = field(default_factory=dict)
 
 
 def render_event(request: Request, event: Event, embeds: Embeds | None = None) -> dict[str, Any]:
@@ -35,7 +32,7 @@ def render_event(request: Request, event: Event, embeds: Embeds | None = None) -
         entity["name"] = name
     entity["_links"] = {"self": href(request, f"/api/v4/{plural}/{event.entity_id}")}
     embedded: dict[str, Any] = {"entity": entity}
-    note = _note(request, event, embeds)
+    note = _note(event, embeds)
     if note is not None:
         embedded["note"] = note
     return {
@@ -53,7 +50,7 @@ def render_event(request: Request, event: Event, embeds: Embeds | None = None) -
     }
 
 
-def _note(request: Request, event: Event, embeds: Embeds) -> dict[str, Any] | None:
+def _note(event: Event, embeds: Embeds) -> dict[str, Any] | None:
     if not embeds.notes:
         return None
     plural = ENTITY_PLURALS.get(event.entity_type)
@@ -61,7 +58,7 @@ def _note(request: Request, event: Event, embeds: Embeds) -> dict[str, Any] | No
         note = embeds.notes.get(note_id)
         # only a note of the event's own card (its rights are the card's)
         if note is not None and note.entity_type == plural and note.entity_id == event.entity_id:
-            return render_note(request, note, embeds.groups, with_pinned=False)
+            return note.body
     return None
 
 

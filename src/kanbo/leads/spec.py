@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select
 
+from kanbo.accounts.rights import stage_letter, stage_rights_clause
 from kanbo.core.errors import Errors, Forbidden
 from kanbo.core.time import now
 from kanbo.custom_fields.values import missing_required
@@ -16,7 +17,7 @@ from kanbo.entities.spec import EntitySpec, ReadContext, WriteContext
 from kanbo.entities.wire import link_item
 from kanbo.events.service import Change
 from kanbo.http.query import ListQuery, as_int_list, as_range
-from kanbo.leads.stages import StageMap, closed_at_after_move, stage_letter, stage_rights_clause
+from kanbo.leads.stages import StageMap, closed_at_after_move
 from kanbo.models.entities import Company, Contact, Lead, LeadContact, LossReason
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, not_, or_, select
+from sqlalchemy import select
 
 from kanbo.core.errors import Errors
-from kanbo.core.principal import Principal
 from kanbo.entities.fields import int_field
 from kanbo.models.pipelines import Pipeline, Status
 from kanbo.pipelines.wire import INCOMING_TYPE, LOST, WON, stage_order
@@ -91,37 +90,4 @@ def closed_at_after_move(old_status: int | None, new_status: int, old_closed_at:
         if old_status in CLOSED and old_closed_at is not None:
             return old_closed_at
         return stamp
-    return None
-
-
-def stage_rights_clause(principal: Principal, pipeline_col: Any, status_col: Any, responsible_col: Any,
-                        action: str = "view") -> ColumnElement[bool] | None:
-    """Per-stage rights (``status_rights``) narrowing a leads query; ``None`` when none apply."""
-    if principal.is_admin:
-        return None
-    clauses = []
-    for entry in principal.rights.get("status_rights") or []:
-        letter = (entry.get("rights") or {}).get(action)
-        if letter in (None, "A"):
-            continue
-        in_stage = and_(pipeline_col == entry["pipeline_id"], status_col == entry["status_id"])
-        if letter == "M":
-            clauses.append(or_(not_(in_stage), responsible_col == principal.user_id))
-        elif letter == "G":
-            from kanbo.models.users import User
-
-            members = select(User.id).where(User.group_id == principal.group_id).scalar_subquery() \
-                if principal.group_id is not None else select(User.id).where(User.id == principal.user_id) \
-                .scalar_subquery()
-            clauses.append(or_(not_(in_stage), responsible_col.in_(members)))
-        else:
-            clauses.append(not_(in_stage))
-    return and_(*clauses) if clauses else None
-
-
-def stage_letter(principal: Principal, pipeline_id: int, status_id: int, action: str) -> str | None:
-    for entry in principal.rights.get("status_rights") or []:
-        if entry.get("pipeline_id") == pipeline_id and entry.get("status_id") == status_id:
-            letter = (entry.get("rights") or {}).get(action)
-            return str(letter) if letter else None
     return None

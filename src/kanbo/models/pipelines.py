@@ -8,15 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from kanbo.core.db import Base, IdType, JsonType, TenantMixin
 
 
-class Counter(Base):
-    """Installation-wide counters for ids that cannot come from a table's own sequence."""
-
-    __tablename__ = "counters"
-
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[int] = mapped_column(IdType)
-
-
 class Pipeline(TenantMixin, Base):
     __tablename__ = "pipelines"
 

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.accounts import rights
+from kanbo.accounts.rights import stage_letter, stage_rights_clause
 from kanbo.core.errors import BadRequest, Errors, Forbidden, NotFound, ValidationFailed
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
@@ -22,7 +23,6 @@ from kanbo.entities.kinds import EntityKind, kind_of
 from kanbo.entities.repository import get_visible, range_clause
 from kanbo.events.service import Change, actor_id, record_many
 from kanbo.http.query import ListQuery, as_int_list, as_list, to_int
-from kanbo.leads.stages import stage_letter, stage_rights_clause
 from kanbo.models.activity import Note
 from kanbo.models.users import User
 from kanbo.notes.params import ADDED_EVENTS, CREATABLE, DELETABLE, SERVICE_ONLY, Report, is_editable, merge, validate

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.accounts import rights
+from kanbo.accounts.rights import stage_rights_clause
 from kanbo.core.errors import Errors, Forbidden, NotFound, ValidationFailed
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
@@ -23,7 +24,6 @@ from kanbo.custom_fields.types import as_bool, as_text, as_timestamp
 from kanbo.entities.fields import UserInfo, actor_field, int_field, user_field, users_map
 from kanbo.entities.kinds import KINDS, kind_of
 from kanbo.events.service import Change, actor_id, record_many
-from kanbo.leads.stages import stage_rights_clause
 from kanbo.models.activity import Task
 from kanbo.notes.service import add_note
 from kanbo.tasks.types import valid_type_ids

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.accounts import rights
+from kanbo.accounts.rights import stage_letter
 from kanbo.companies.spec import COMPANY_SPEC
 from kanbo.contacts.spec import CONTACT_SPEC
 from kanbo.core.errors import BadRequest, Forbidden, NotFound, ValidationFailed
@@ -27,7 +28,7 @@ from kanbo.entities.fields import UserInfo, users_map
 from kanbo.entities.kinds import LEADS
 from kanbo.events.service import record_many
 from kanbo.leads.spec import LEAD_SPEC
-from kanbo.leads.stages import StageMap, stage_letter
+from kanbo.leads.stages import StageMap
 from kanbo.links import service as links
 from kanbo.models.activity import Unsorted
 from kanbo.models.entities import Company, Contact, Lead

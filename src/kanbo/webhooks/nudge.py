@@ -7,6 +7,9 @@
   (:class:`PgListener`).
 
 Polling stays as the safety net: a lost notification costs at most one poll interval, never an event.
+
+The event log only flags a session that wrote outbox rows (``events.service.OUTBOX_WRITTEN``);
+:func:`install`, called at start-up by every process that serves or writes, hooks the commits.
 """
 
 from __future__ import annotations
@@ -21,10 +24,11 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from kanbo.events.service import OUTBOX_WRITTEN
+
 log = logging.getLogger("kanbo.webhooks")
 
 CHANNEL = "kanbo_outbox"
-_WRITTEN = "kanbo_outbox_written"
 
 
 class Waker:
@@ -66,26 +70,29 @@ def wake_all() -> None:
         waker.set()
 
 
-def outbox_written(session: Any) -> None:
-    """Called by whoever adds outbox rows to ``session`` (the event log)."""
-    session.info[_WRITTEN] = True
-
-
-@event.listens_for(Session, "before_commit")
 def _notify_other_processes(session: Session) -> None:
-    if session.info.get(_WRITTEN) and session.get_bind().dialect.name == "postgresql":
+    if session.info.get(OUTBOX_WRITTEN) and session.get_bind().dialect.name == "postgresql":
         session.execute(text(f"NOTIFY {CHANNEL}"))
 
 
-@event.listens_for(Session, "after_commit")
 def _wake_this_process(session: Session) -> None:
-    if session.info.pop(_WRITTEN, False):
+    if session.info.pop(OUTBOX_WRITTEN, False):
         wake_all()
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
-    session.info.pop(_WRITTEN, None)
+    session.info.pop(OUTBOX_WRITTEN, None)
+
+
+_HOOKS = (("before_commit", _notify_other_processes), ("after_commit", _wake_this_process),
+          ("after_rollback", _forget))
+
+
+def install() -> None:
+    """Hook every session's commits (idempotent): NOTIFY on PostgreSQL, wake this process's workers."""
+    for name, hook in _HOOKS:
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
 
 
 class PgListener:
