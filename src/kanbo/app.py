@@ -15,6 +15,7 @@ from kanbo.http import problems
 from kanbo.http.middleware import KanboMiddleware
 from kanbo.http.ratelimit import create_rate_limiter
 from kanbo.http.responses import HalResponse
+from kanbo.web import docs
 
 log = logging.getLogger("kanbo")
 
@@ -45,9 +46,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
         version=__version__,
         default_response_class=HalResponse,
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # web/docs.py serves Swagger UI from local files
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=docs.OPENAPI_URL,
     )
     problems.install(app)
     app.add_middleware(KanboMiddleware, max_body_bytes=settings.http.max_body_bytes)
@@ -89,4 +90,5 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.include_router(tasks_router)
     app.include_router(webhooks_router)
     app.include_router(pages_router)
+    docs.install(app)
     return app
