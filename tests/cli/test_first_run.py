@@ -132,10 +132,14 @@ def test_serve_on_an_impossible_address_is_one_clear_error(tmp_path: Path, args:
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_run_takes_port_and_host():
     def command(*variables: str) -> str:
-        done = subprocess.run(["make", "-n", "run", *variables], cwd=ROOT, capture_output=True, text=True,
-                              timeout=30, env={**os.environ, "HOST": "from-the-environment", "PORT": "1"})
+        env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+        done = subprocess.run(["make", "--no-print-directory", "-n", "run", *variables], cwd=ROOT,
+                              capture_output=True, text=True, timeout=30,
+                              env={**env, "HOST": "from-the-environment", "PORT": "1"})
         assert done.returncode == 0, done.stderr
-        return done.stdout.strip().splitlines()[-1]
+        serving = [line for line in done.stdout.splitlines() if "kanbo serve" in line]
+        assert len(serving) == 1, done.stdout
+        return serving[0].strip()
 
     assert command("PORT=8080", "HOST=0.0.0.0").endswith("kanbo serve --host 0.0.0.0 --port 8080")
     assert command().endswith("kanbo serve --host 127.0.0.1 --port 8000")
