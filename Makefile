@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# `make run PORT=8080 HOST=0.0.0.0`. Plain assignments: only the command line overrides them, not a
+# HOST or PORT that happens to be in the environment (zsh's HOST is the machine's name).
+HOST   := 127.0.0.1
+PORT   := 8000
 
 .PHONY: setup run test test-sqlite test-postgresql lint format clean
 
@@ -15,7 +19,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: setup
-	$(BIN)/kanbo serve --host 127.0.0.1 --port 8000
+	$(BIN)/kanbo serve --host $(HOST) --port $(PORT)
 
 test: test-sqlite test-postgresql
 

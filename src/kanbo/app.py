@@ -15,6 +15,7 @@ from kanbo.http import problems
 from kanbo.http.middleware import KanboMiddleware
 from kanbo.http.ratelimit import create_rate_limiter
 from kanbo.http.responses import HalResponse
+from kanbo.web import docs
 from kanbo.wiring import wire
 
 log = logging.getLogger("kanbo")
@@ -47,9 +48,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
         version=__version__,
         default_response_class=HalResponse,
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # web/docs.py serves Swagger UI from local files
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=docs.OPENAPI_URL,
     )
     problems.install(app)
     app.add_middleware(KanboMiddleware, max_body_bytes=settings.http.max_body_bytes)
@@ -91,4 +92,5 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.include_router(tasks_router)
     app.include_router(webhooks_router)
     app.include_router(pages_router)
+    docs.install(app)
     return app

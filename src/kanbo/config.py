@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 
 def _env(name: str, default: str) -> str:
@@ -32,7 +33,19 @@ def _bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/kanbo.db"
+# The data folder when KANBO_HOME is not set, relative to the current directory (as it always was).
+DEFAULT_HOME = "var"
+DATABASE_FILE = "kanbo.db"
+
+
+def data_home() -> Path:
+    """``KANBO_HOME`` (default ``./var``) as an absolute path: where the SQLite database lives."""
+    raw = _env("HOME", "").strip() or DEFAULT_HOME
+    return Path(raw).expanduser().resolve()
+
+
+def default_database_url() -> str:
+    return f"sqlite+aiosqlite:///{data_home() / DATABASE_FILE}"
 
 
 def normalise_database_url(url: str) -> str:
@@ -45,9 +58,37 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def absolute_sqlite_url(url: str) -> str:
+    """A SQLite URL whose file path is absolute, resolved against the current directory now.
+
+    Settings are read once per process, so a relative path names one file for the whole run and
+    what ``kanbo serve`` prints is the file it uses. Other URLs (PostgreSQL, ``:memory:``, ``file:``
+    URIs) come back unchanged.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url  # the engine reports a malformed URL when it is used
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:") or database.startswith("file:"):
+        return url
+    if os.path.isabs(database):
+        return url
+    return parsed.set(database=str(Path(database).expanduser().resolve())).render_as_string(hide_password=False)
+
+
+def database_url() -> str:
+    """``KANBO_DATABASE_URL`` when set, else ``$KANBO_HOME/kanbo.db``; SQLite paths made absolute."""
+    raw = _env("DATABASE_URL", "").strip()
+    return absolute_sqlite_url(normalise_database_url(raw) if raw else default_database_url())
+
+
 @dataclass(frozen=True)
 class DatabaseSettings:
-    url: str = field(default_factory=lambda: normalise_database_url(_env("DATABASE_URL", DEFAULT_DATABASE_URL)))
+    url: str = field(default_factory=database_url)
     busy_timeout_ms: int = field(default_factory=lambda: _int("SQLITE_BUSY_TIMEOUT_MS", 10000))
     pool_size: int = field(default_factory=lambda: _int("DB_POOL_SIZE", 10))
 

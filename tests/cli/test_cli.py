@@ -129,6 +129,38 @@ def test_user_create(sqlite: Installation):
     assert admin["is_admin"] is True and admin["password"] and admin["user_id"] != plain["user_id"]
 
 
+async def test_user_set_password_is_the_way_back_to_lost_credentials(sqlite: Installation,
+                                                                     cli_app_client: httpx.AsyncClient):
+    from tests.auth.conftest import login
+
+    email = f"lost@{sqlite.subdomain}.test"
+    created = await asyncio.to_thread(ok, sqlite.url, "user", "create", "--subdomain", sqlite.subdomain,
+                                      "--email", email, "--name", "Lost")
+    assert (await login(cli_app_client, email, created["password"])).status_code == 303
+    generated = await asyncio.to_thread(ok, sqlite.url, "user", "set-password", "--subdomain", sqlite.subdomain,
+                                        "--email", email.upper())
+    assert set(generated) == {"user_id", "account_id", "email", "password", "is_active", "sessions_ended"}
+    assert generated["user_id"] == created["user_id"] and generated["email"] == email
+    assert len(generated["password"]) >= 12 and generated["password"] != created["password"]
+    assert generated["sessions_ended"] == 1
+    assert (await cli_app_client.get("/api/session")).status_code == 401
+    assert (await login(cli_app_client, email, created["password"])).status_code == 401
+    assert (await login(cli_app_client, email, generated["password"])).status_code == 303
+    chosen = await asyncio.to_thread(ok, sqlite.url, "user", "set-password", "--subdomain", sqlite.subdomain,
+                                     "--email", email, "--password", "chosen-password")
+    assert chosen["password"] == "chosen-password" and chosen["sessions_ended"] == 1
+    assert (await login(cli_app_client, email, "chosen-password")).status_code == 303
+
+
+def test_user_set_password_errors(sqlite: Installation):
+    assert "6 to 256" in failed(sqlite.url, "user", "set-password", "--subdomain", sqlite.subdomain, "--email",
+                                sqlite.admin_email, "--password", "short")
+    assert "nobody@x.test" in failed(sqlite.url, "user", "set-password", "--subdomain", sqlite.subdomain,
+                                     "--email", "nobody@x.test")
+    assert "nosuchaccount" in failed(sqlite.url, "user", "set-password", "--subdomain", "nosuchaccount",
+                                     "--email", sqlite.admin_email)
+
+
 def test_errors_print_one_json_object_and_fail(sqlite: Installation):
     assert "nosuchaccount" in failed(sqlite.url, "token", "create", "--subdomain", "nosuchaccount", "--user",
                                      "boss@x.test")
@@ -261,6 +293,7 @@ def test_serve_creates_a_demo_account_once_and_answers_over_http(tmp_path: Path)
     try:
         demo = first["demo"]
         assert first["listening"] == f"http://127.0.0.1:{port}"
+        assert first["database"] == str(tmp_path / "serve.db") and first["new_database"] is True
         assert demo["login"] and demo["password"] and demo["subdomain"] == "demo"
         headers = {"Authorization": f"Bearer {demo['access_token']}"}
         deadline = time.monotonic() + 20
@@ -280,6 +313,7 @@ def test_serve_creates_a_demo_account_once_and_answers_over_http(tmp_path: Path)
     process, first = _serve(url, _free_port())
     _stop(process)
     assert "demo" in first and first["demo"] is None
+    assert first["new_database"] is False
 
 
 # demo data -------------------------------------------------------------------------------------

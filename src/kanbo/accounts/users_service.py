@@ -16,7 +16,9 @@ from kanbo.accounts import fields
 from kanbo.accounts import repository as repo
 from kanbo.accounts import rights as rights_mod
 from kanbo.accounts.service import EMAIL, LANGUAGES, create_user, normalise_email
-from kanbo.core.errors import Conflict, Errors
+from kanbo.auth.passwords import hash_password
+from kanbo.auth.sessions import delete_user_sessions
+from kanbo.core.errors import BadRequest, Conflict, Errors
 from kanbo.core.time import now
 from kanbo.models.users import Role, User, UserGroup
 
@@ -164,3 +166,17 @@ async def set_active(session: AsyncSession, batch: list[tuple[str, dict[str, Any
             user.is_active = active
             user.updated_at = stamp
     await session.flush()
+
+
+async def set_password(session: AsyncSession, user: User, password: str) -> int:
+    """Give ``user`` a new password (same length rule as the API) and end their browser sessions.
+
+    Access tokens stay valid: integrations act for the user and are revoked on their own.
+    Returns how many browser sessions ended.
+    """
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise BadRequest(f"The password must have {PASSWORD_MIN} to {PASSWORD_MAX} characters")
+    user.password_hash = hash_password(password)
+    user.updated_at = now()
+    await session.flush()
+    return await delete_user_sessions(session, user.id)

@@ -132,6 +132,13 @@ async def delete_session_by_id(session: AsyncSession, session_id: int) -> None:
         await session.execute(delete(BrowserSession).where(BrowserSession.id == session_id))
 
 
+async def delete_user_sessions(session: AsyncSession, user_id: int) -> int:
+    """Sign a user out of every browser (after a new password); how many sessions ended."""
+    with unscoped(session):
+        result = await session.execute(delete(BrowserSession).where(BrowserSession.user_id == user_id))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def purge_expired(session: AsyncSession) -> None:
     """Drop expired sessions (called on login, so the table does not grow without bound)."""
     with unscoped(session):

@@ -24,6 +24,7 @@ from typing import Any, cast
 from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, MetaData, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column, with_loader_criteria
 from sqlalchemy.sql import visitors
@@ -196,15 +197,35 @@ def _stamp_account(session: Session, flush_context: Any, instances: Any) -> None
 WRITE_OPTION = "kanbo_write"
 
 
+def sqlite_file(url: str) -> str | None:
+    """The file of a SQLite URL as an absolute path; ``None`` for other databases and ``:memory:``."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None  # the engine reports it
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return os.path.abspath(database)
+
+
+def describe_database(url: str | None = None) -> str:
+    """What to show people: a SQLite database's absolute file path, any other URL without its password."""
+    url = url or get_settings().db.url
+    try:
+        return sqlite_file(url) or make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(a database URL that cannot be read)"
+
+
 def create_engine(url: str | None = None) -> AsyncEngine:
     settings = get_settings().db
     url = url or settings.url
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database and database != ":memory:" and not database.startswith("file:"):
-            directory = os.path.dirname(os.path.abspath(database))
-            os.makedirs(directory, exist_ok=True)
+        path = sqlite_file(url)
+        if path is not None:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
         engine = create_async_engine(url, connect_args={"timeout": settings.busy_timeout_ms / 1000},
                                      hide_parameters=True)
         _configure_sqlite(engine, settings.busy_timeout_ms)

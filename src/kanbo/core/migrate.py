@@ -7,6 +7,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy.engine import Connection
 
 from kanbo.config import get_settings
 
@@ -28,3 +30,24 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
 
 async def upgrade_async(url: str | None = None) -> None:
     await asyncio.to_thread(upgrade, url)
+
+
+def current_revision(url: str | None = None) -> str | None:
+    """The schema revision of the database, ``None`` for a database Kanbo never migrated (an empty one).
+
+    Runs its own event loop. On SQLite, connecting creates the file: look for it first if that matters.
+    """
+    from kanbo.core.db import create_engine
+
+    def read(connection: Connection) -> str | None:
+        return MigrationContext.configure(connection).get_current_revision()
+
+    async def run() -> str | None:
+        engine = create_engine(url or get_settings().db.url)
+        try:
+            async with engine.connect() as connection:
+                return await connection.run_sync(read)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
