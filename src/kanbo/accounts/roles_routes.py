@@ -17,11 +17,12 @@ from kanbo.accounts import repository as repo
 from kanbo.accounts.rights import require_admin
 from kanbo.accounts.roles_service import add_roles, delete_role, update_roles
 from kanbo.accounts.users_wire import render_role, render_user
+from kanbo.auth.context import Ctx, api_context
 from kanbo.http.body import read_batch, read_object
 from kanbo.http.hal import collection, created, item
 from kanbo.http.query import as_list, parse_list_query, parse_query_string
 from kanbo.http.responses import no_content
-from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.http.route import TxRoute
 from kanbo.models.users import Role
 
 router = APIRouter(route_class=TxRoute)

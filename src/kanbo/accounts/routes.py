@@ -6,11 +6,12 @@ from fastapi import APIRouter, Depends
 from sqlalchemy import select
 
 from kanbo.accounts.account_wire import render_account
+from kanbo.auth.context import Ctx, api_context
 from kanbo.core.errors import Unauthorized
 from kanbo.http.hal import base_url, href, item
 from kanbo.http.query import as_list, parse_query_string
 from kanbo.http.responses import HalResponse
-from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.http.route import TxRoute
 from kanbo.models.accounts import Account
 from kanbo.models.activity import TaskType
 from kanbo.models.users import UserGroup

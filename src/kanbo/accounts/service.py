@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,13 +76,22 @@ async def create_account(
     return NewAccount(account, admin, password)
 
 
-async def _provision(session: AsyncSession, account: Account) -> None:
-    """What every new account starts with: the main pipeline (and, as domains grow, their defaults)."""
-    from kanbo.custom_fields.predefined import create_predefined_fields
-    from kanbo.pipelines.service import create_default_pipeline
+Provisioner = Callable[[AsyncSession, int, str], Awaitable[object]]
+_provisioners: list[Provisioner] = []
 
-    await create_default_pipeline(session, account.id, account.language)
-    await create_predefined_fields(session, account.id, account.language)
+
+def register_provisioner(provisioner: Provisioner) -> None:
+    """What every new account starts with (its main pipeline, its predefined fields…): the domains that
+    own those defaults sit above accounts, so they register here at start-up (``kanbo.wiring``)."""
+    if provisioner not in _provisioners:
+        _provisioners.append(provisioner)
+
+
+async def _provision(session: AsyncSession, account: Account) -> None:
+    if not _provisioners:
+        raise RuntimeError("no account provisioners are registered: call kanbo.wiring.wire() at start-up")
+    for provisioner in _provisioners:
+        await provisioner(session, account.id, account.language)
 
 
 async def create_user(

@@ -13,12 +13,13 @@ from kanbo.accounts import repository as repo
 from kanbo.accounts.rights import require_admin
 from kanbo.accounts.users_service import MAX_STATUS_CHANGES, add_users, set_active
 from kanbo.accounts.users_wire import render_user
+from kanbo.auth.context import Ctx, api_context
 from kanbo.core.errors import Unauthorized
 from kanbo.http.body import read_batch
 from kanbo.http.hal import collection, created, item
 from kanbo.http.query import as_list, parse_list_query, parse_query_string
 from kanbo.http.responses import no_content
-from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.http.route import TxRoute
 from kanbo.models.accounts import Account
 
 router = APIRouter(route_class=TxRoute)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from kanbo.auth import service
+from kanbo.auth.context import Ctx, api_context
 from kanbo.auth.tokens import digest
 from kanbo.core.db import unscoped
 from kanbo.core.errors import OAuthError, Unauthorized
@@ -20,7 +21,7 @@ from kanbo.core.time import now
 from kanbo.http.body import read_form_or_json
 from kanbo.http.hal import api_host
 from kanbo.http.responses import JsonResponse
-from kanbo.http.route import Ctx, TxRoute, api_context, db_session
+from kanbo.http.route import TxRoute, db_session
 from kanbo.models.accounts import Account
 from kanbo.models.auth import Grant, RefreshToken
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
+from kanbo.auth.context import Ctx, api_context
 from kanbo.calls.service import add_calls
 from kanbo.entities.wire import entity_path
 from kanbo.http.body import read_batch
 from kanbo.http.hal import href
 from kanbo.http.responses import HalResponse
-from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.http.route import TxRoute
 
 router = APIRouter(route_class=TxRoute)
 

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
+from kanbo.auth.context import Ctx, api_context
 from kanbo.custom_fields import groups as group_service
 from kanbo.custom_fields import service
 from kanbo.custom_fields.types import ENTITY_TYPES
@@ -19,7 +20,7 @@ from kanbo.http.body import read_batch, read_object
 from kanbo.http.hal import collection, href
 from kanbo.http.query import as_int_list, as_list, parse_list_query
 from kanbo.http.responses import HalResponse, no_content
-from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.http.route import TxRoute
 
 router = APIRouter(route_class=TxRoute)
 

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
+from kanbo.auth.context import Ctx, api_context
 from kanbo.core.errors import BadRequest
 from kanbo.core.values import as_int
 from kanbo.custom_fields.values import load_catalog
@@ -18,7 +19,7 @@ from kanbo.http.body import read_batch, read_json, read_object
 from kanbo.http.hal import collection, created, item
 from kanbo.http.query import as_list, parse_list_query, parse_query_string
 from kanbo.http.responses import HalResponse, no_content
-from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.http.route import TxRoute
 from kanbo.tags.service import tags_for
 
 

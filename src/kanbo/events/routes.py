@@ -7,6 +7,7 @@ import re
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
+from kanbo.auth.context import Ctx, api_context
 from kanbo.core.errors import Unauthorized
 from kanbo.events import repository as repo
 from kanbo.events.types import language
@@ -14,7 +15,7 @@ from kanbo.events.wire import BASE, Embeds, render_event, render_types
 from kanbo.http.hal import collection
 from kanbo.http.query import as_list, parse_list_query, parse_query_string
 from kanbo.http.responses import HalResponse, no_content
-from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.http.route import TxRoute
 from kanbo.models.accounts import Account
 from kanbo.models.events import Event
 

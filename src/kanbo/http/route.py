@@ -6,18 +6,15 @@ Every API router uses :class:`TxRoute`. Services only flush; this is the single 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.responses import Response
 
-from kanbo.auth.principal import authenticate
 from kanbo.core.db import Database
-from kanbo.core.principal import Principal
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -58,17 +55,3 @@ class TxRoute(APIRoute):
 def db_session(request: Request) -> AsyncSession:
     session: AsyncSession = request.state.db
     return session
-
-
-@dataclass
-class Ctx:
-    """What an authenticated API handler works with."""
-
-    request: Request
-    session: AsyncSession
-    principal: Principal
-
-
-async def api_context(request: Request, session: AsyncSession = Depends(db_session)) -> Ctx:
-    principal = await authenticate(request, session)
-    return Ctx(request=request, session=session, principal=principal)

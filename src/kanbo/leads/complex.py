@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
+from kanbo.auth.context import Ctx, api_context
 from kanbo.companies.spec import COMPANY_SPEC
 from kanbo.contacts.spec import CONTACT_SPEC
 from kanbo.core.errors import BadRequest, FieldError, ItemErrors, Unprocessable, ValidationFailed
@@ -24,7 +25,7 @@ from kanbo.entities.spec import EntitySpec
 from kanbo.http.body import read_batch
 from kanbo.http.query import parse_query_string
 from kanbo.http.responses import HalResponse
-from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.http.route import TxRoute
 from kanbo.leads.spec import LEAD_SPEC
 from kanbo.models.accounts import Account
 

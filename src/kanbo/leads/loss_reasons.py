@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from starlette.requests import Request
 from starlette.responses import Response
 
+from kanbo.auth.context import Ctx, api_context
 from kanbo.core.errors import Errors, Forbidden, NotFound
 from kanbo.core.time import now
 from kanbo.entities.fields import int_field, text_field
@@ -16,7 +17,7 @@ from kanbo.http.body import read_batch, read_object
 from kanbo.http.hal import collection, created, href
 from kanbo.http.query import parse_list_query
 from kanbo.http.responses import HalResponse, no_content
-from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.http.route import TxRoute
 from kanbo.models.entities import Lead, LossReason
 
 router = APIRouter(route_class=TxRoute)

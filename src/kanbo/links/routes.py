@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
+from kanbo.auth.context import Ctx, api_context
 from kanbo.core.errors import BadRequest
 from kanbo.entities.kinds import KINDS, EntityKind
 from kanbo.entities.repository import get_visible
@@ -14,7 +15,7 @@ from kanbo.http.body import read_batch
 from kanbo.http.hal import collection, created
 from kanbo.http.query import as_int_list, as_list, parse_query_string
 from kanbo.http.responses import no_content
-from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.http.route import TxRoute
 from kanbo.links import service
 from kanbo.links.service import Link
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
+from kanbo.auth.context import Ctx, api_context
 from kanbo.entities.kinds import KINDS, EntityKind
 from kanbo.entities.repository import if_modified_since
 from kanbo.http.body import read_batch, read_object
 from kanbo.http.hal import collection, created, item
 from kanbo.http.query import as_list, parse_list_query, parse_query_string
 from kanbo.http.responses import HalResponse, no_content
-from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.http.route import TxRoute
 from kanbo.notes import service
 from kanbo.notes.wire import render_note, write_result
 

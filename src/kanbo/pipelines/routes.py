@@ -7,11 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
+from kanbo.auth.context import Ctx, api_context
 from kanbo.http.body import read_batch, read_object
 from kanbo.http.hal import collection, href
 from kanbo.http.query import as_list, parse_query_string
 from kanbo.http.responses import HalResponse, no_content
-from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.http.route import TxRoute
 from kanbo.models.accounts import Account
 from kanbo.pipelines import service
 from kanbo.pipelines.wire import render_pipeline, render_status, stage_order

@@ -11,11 +11,12 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
+from kanbo.auth.context import Ctx, api_context
 from kanbo.http.body import read_batch, read_object
 from kanbo.http.hal import collection, href
 from kanbo.http.query import parse_list_query
 from kanbo.http.responses import HalResponse, no_content
-from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.http.route import TxRoute
 from kanbo.models.tags import Tag
 from kanbo.tags import service
 from kanbo.tags.wire import ENTITY_TYPES, render_tag

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Select, false, select
 from starlette.responses import Response
 
 from kanbo.accounts import rights
+from kanbo.auth.context import Ctx, api_context
 from kanbo.core.errors import BadRequest, Unprocessable
 from kanbo.core.principal import Principal
 from kanbo.core.values import as_int
@@ -19,7 +20,7 @@ from kanbo.http.body import read_batch, read_json, read_object
 from kanbo.http.hal import collection, created, item
 from kanbo.http.query import ListQuery, as_int_list, as_list, parse_list_query, parse_query_string, to_int
 from kanbo.http.responses import HalResponse, no_content
-from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.http.route import TxRoute
 from kanbo.models.activity import Task
 from kanbo.tasks import service
 from kanbo.tasks import types as task_types

@@ -17,13 +17,14 @@ from starlette.responses import Response
 
 from kanbo.accounts.account_wire import SYSTEM_TASK_TYPES, task_types
 from kanbo.accounts.rights import require_admin
+from kanbo.auth.context import Ctx, api_context
 from kanbo.core.errors import BadRequest, Errors, NotFound
 from kanbo.core.time import now
 from kanbo.entities.fields import text_field
 from kanbo.http.body import read_batch, read_object
 from kanbo.http.hal import collection, created
 from kanbo.http.responses import HalResponse, no_content
-from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.http.route import TxRoute
 from kanbo.models.accounts import Account
 from kanbo.models.activity import Task, TaskType
 from kanbo.tasks.wire import TYPES_BASE, render_custom_type, with_link

@@ -7,11 +7,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
+from kanbo.auth.context import Ctx, api_context
 from kanbo.http.body import read_batch, read_json
 from kanbo.http.hal import collection
 from kanbo.http.query import parse_list_query, parse_query_string
 from kanbo.http.responses import HalResponse, no_content
-from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.http.route import TxRoute
 from kanbo.unsorted import actions, service
 from kanbo.unsorted.wire import (
     render_added_list,

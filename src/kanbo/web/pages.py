@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from kanbo.accounts.service import account_by_subdomain
 from kanbo.auth import service
+from kanbo.auth.context import Ctx, api_context
 from kanbo.auth.sessions import (
     SESSION_COOKIE,
     ActiveSession,
@@ -32,7 +33,7 @@ from kanbo.config import get_settings
 from kanbo.core.errors import BadRequest, Unauthorized
 from kanbo.http.hal import api_host
 from kanbo.http.responses import JsonResponse
-from kanbo.http.route import Ctx, TxRoute, api_context, db_session
+from kanbo.http.route import TxRoute, db_session
 from kanbo.models.accounts import Account
 from kanbo.models.auth import Integration
 from kanbo.web.i18n import pick_language, scope_label, text

@@ -6,12 +6,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
+from kanbo.auth.context import Ctx, api_context
 from kanbo.core.errors import BadRequest, Forbidden
 from kanbo.http.body import read_object
 from kanbo.http.hal import collection
 from kanbo.http.query import as_list, parse_list_query
 from kanbo.http.responses import HalResponse, no_content
-from kanbo.http.route import Ctx, TxRoute, api_context
+from kanbo.http.route import TxRoute
 from kanbo.webhooks import service
 from kanbo.webhooks.wire import render_delivery, render_webhook
 
