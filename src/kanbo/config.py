@@ -75,6 +75,9 @@ class AuthSettings:
     code_ttl: int = 20 * 60
     session_ttl: int = field(default_factory=lambda: _int("SESSION_TTL", 14 * 24 * 3600))
     secure_cookies: bool = field(default_factory=lambda: _bool("SECURE_COOKIES", False))
+    # A used refresh token may be exchanged again this many seconds after its first use (a client
+    # retrying after a lost answer); later, presenting it revokes the whole grant.
+    refresh_reuse_seconds: int = field(default_factory=lambda: _int("OAUTH_REFRESH_REUSE_SECONDS", 60))
 
 
 def _int_tuple(name: str, default: str) -> tuple[int, ...]:
