@@ -15,9 +15,14 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from kanbo.core.errors import BadRequest, Unprocessable
-from kanbo.core.values import as_int
+from kanbo.core.values import MAX_INT, as_int
 
 Node = dict[str, Any]
+
+# The largest OFFSET a list runs: more rows than any table holds, and with any limit far from the end
+# of BIGINT (a page beyond it is empty: 204).
+MAX_OFFSET = 2**53
+MAX_PAGE = MAX_INT
 
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 
@@ -207,7 +212,9 @@ class ListQuery:
 
     @property
     def offset(self) -> int:
-        return (self.page - 1) * self.limit
+        """Rows before the page; capped at :data:`MAX_OFFSET`, past any table, so that a huge page is an
+        empty one (204) rather than an OFFSET the database cannot hold."""
+        return min((self.page - 1) * self.limit, MAX_OFFSET)
 
     def has(self, name: str) -> bool:
         return name in self.with_
@@ -229,7 +236,7 @@ def parse_list_query(
     orderable: Iterable[str] = (),
 ) -> ListQuery:
     params = parse_query_string(raw)
-    page = _positive_int(params.get("page"), "page", 1)
+    page = _page_number(params.get("page"))
     limit = _positive_int(params.get("limit"), "limit", default_limit)
     if limit > max_limit:
         raise Unprocessable(f"Limit {max_limit} per page")
@@ -253,6 +260,18 @@ def refuse_malformed_keys(params: Node) -> None:
             base = key.split("[", 1)[0]
             if base in _STRUCTURED:
                 raise unreadable(key, f"{base}[NAME]=… with balanced brackets")
+
+
+def _page_number(value: Any) -> int:
+    """``page``: a positive integer; one of more digits than BIGINT holds is a page past any end
+    (:data:`MAX_PAGE`), so it answers 204 like any other page after the last."""
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    if isinstance(value, str):
+        digits = value.strip()
+        if digits.isascii() and digits.isdigit() and len(digits.lstrip("0")) > 18:
+            return MAX_PAGE
+    return min(_positive_int(value, "page", 1), MAX_PAGE)
 
 
 def _positive_int(value: Any, name: str, default: int) -> int:
