@@ -31,6 +31,7 @@ from kanbo.auth.sessions import (
 from kanbo.config import get_settings
 from kanbo.core.errors import BadRequest, Unauthorized
 from kanbo.http.hal import api_host
+from kanbo.http.query import MAX_QUERY_PAIRS
 from kanbo.http.responses import JsonResponse
 from kanbo.http.route import Ctx, TxRoute, api_context, db_session
 from kanbo.models.accounts import Account
@@ -56,7 +57,11 @@ async def _form(request: Request) -> dict[str, str]:
     except UnicodeDecodeError:
         return {}
     fields: dict[str, str] = {}
-    for key, value in parse_qsl(raw, keep_blank_values=True):
+    try:
+        pairs = parse_qsl(raw, keep_blank_values=True, max_num_fields=MAX_QUERY_PAIRS)
+    except ValueError:
+        raise BadRequest(f"Too many parameters: at most {MAX_QUERY_PAIRS} are accepted") from None
+    for key, value in pairs:
         fields.setdefault(key, value)
     return fields
 
