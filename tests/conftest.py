@@ -58,6 +58,15 @@ async def db(app: object) -> object:
     return app.state.db  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def fresh_login_throttle(request: pytest.FixtureRequest) -> None:
+    """Failed sign-ins of one test do not throttle the next (the app lives for the whole session)."""
+    if "app" in request.fixturenames:
+        throttle = getattr(request.getfixturevalue("app").state, "login_throttle", None)
+        if throttle is not None:
+            throttle.reset()
+
+
 @pytest_asyncio.fixture
 async def client(app: object) -> AsyncIterator[object]:
     import httpx

@@ -116,6 +116,14 @@ class AuthSettings:
     code_ttl: int = 20 * 60
     session_ttl: int = field(default_factory=lambda: _int("SESSION_TTL", 14 * 24 * 3600))
     secure_cookies: bool = field(default_factory=lambda: _bool("SECURE_COOKIES", False))
+    # A used refresh token may be exchanged again this many seconds after its first use (a client
+    # retrying after a lost answer); later, presenting it revokes the whole grant.
+    refresh_reuse_seconds: int = field(default_factory=lambda: _int("OAUTH_REFRESH_REUSE_SECONDS", 60))
+    # Failed browser sign-ins, per account and email and per client address: after this many in a row,
+    # blocked for base seconds, doubling with each further failure up to max seconds (0 disables).
+    login_throttle_after: int = field(default_factory=lambda: _int("LOGIN_THROTTLE_AFTER", 5))
+    login_throttle_base_seconds: float = field(default_factory=lambda: _float("LOGIN_THROTTLE_BASE_SECONDS", 1.0))
+    login_throttle_max_seconds: float = field(default_factory=lambda: _float("LOGIN_THROTTLE_MAX_SECONDS", 900.0))
 
 
 def _int_tuple(name: str, default: str) -> tuple[int, ...]:

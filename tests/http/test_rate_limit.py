@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import pytest_asyncio
+from redis import exceptions as redis_errors
 
 from kanbo.http.ratelimit import MemoryRateLimiter, RedisRateLimiter, create_rate_limiter
 from tests.contract.helpers import assert_problem
@@ -200,3 +202,94 @@ async def test_redis_limit_zero_disables_and_fractions_allow_one(redis_pair):
     assert all([await first.hit(key, 0) is None for _ in range(5)])
     assert await first.hit(key, 0.5) is None
     assert await second.hit(key, 0.5) == 1
+
+
+# Redis failing ---------------------------------------------------------------------------------
+
+class _FailingPipeline:
+    def __init__(self, owner: FlakyRedis) -> None:
+        self._owner = owner
+
+    def incr(self, key: str) -> None:
+        self._owner.keys.append(key)
+
+    def expire(self, key: str, seconds: int) -> None:
+        pass
+
+    async def execute(self) -> list[int]:
+        self._owner.calls += 1
+        if self._owner.error is not None:
+            raise self._owner.error
+        self._owner.counts[self._owner.keys[-1]] = self._owner.counts.get(self._owner.keys[-1], 0) + 1
+        return [self._owner.counts[self._owner.keys[-1]], 1]
+
+
+class FlakyRedis:
+    """Enough of redis.asyncio.Redis for the limiter; raises ``error`` while it is set."""
+
+    def __init__(self, error: Exception | None) -> None:
+        self.error = error
+        self.calls = 0
+        self.keys: list[str] = []
+        self.counts: dict[str, int] = {}
+
+    def pipeline(self, transaction: bool = True) -> _FailingPipeline:
+        return _FailingPipeline(self)
+
+    async def aclose(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("error", [redis_errors.ConnectionError("Connection refused"),
+                                   redis_errors.TimeoutError("Timeout reading"), redis_errors.ResponseError("OOM"),
+                                   ConnectionRefusedError(111, "refused")])
+async def test_redis_failing_falls_back_to_the_memory_limiter(error, caplog):
+    fake, mono = FlakyRedis(error), FakeClock()
+    limiter = RedisRateLimiter("redis://unused", clock=FakeClock(), client=fake, monotonic=mono)
+    with caplog.at_level(logging.WARNING, logger="kanbo.http"):
+        results = [await limiter.hit("k", 2) for _ in range(5)]
+    assert results[:2] == [None, None]  # the in-process bucket: a burst of 2, then waits
+    assert all(r is not None and r >= 1 for r in results[2:])
+    assert fake.calls == 1  # not retried during the back-off
+    warnings = [r for r in caplog.records if "Redis" in r.getMessage()]
+    assert len(warnings) == 1
+    # after the back-off Redis is tried again: still down, one more warning; then it is back
+    mono.advance(5.1)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="kanbo.http"):
+        await limiter.hit("other", 2)
+    assert fake.calls == 2
+    assert len([r for r in caplog.records if "Redis" in r.getMessage()]) == 1
+    fake.error = None
+    mono.advance(5.1)
+    assert await limiter.hit("again", 2) is None
+    assert fake.calls == 3
+    assert not limiter.degraded
+    await limiter.close()
+
+
+async def test_redis_on_a_closed_port_falls_back():
+    limiter = RedisRateLimiter("redis://127.0.0.1:1/0")
+    try:
+        assert await limiter.hit("k", 2) is None
+        assert await limiter.hit("k", 2) is None
+        assert await limiter.hit("k", 2) == 1
+        assert limiter.degraded
+    finally:
+        await limiter.close()
+
+
+async def test_the_api_answers_while_redis_is_down(client, tenant, app, monkeypatch):
+    from kanbo.config import reset_settings
+
+    original = app.state.rate_limiter
+    app.state.rate_limiter = RedisRateLimiter("redis://127.0.0.1:1/0")
+    monkeypatch.setenv("KANBO_RATE_LIMIT_RPS", "2")
+    reset_settings()
+    try:
+        assert await _statuses(client, tenant.headers, 3) == [200, 200, 429]
+    finally:
+        await app.state.rate_limiter.close()
+        app.state.rate_limiter = original
+        monkeypatch.undo()
+        reset_settings()

@@ -19,6 +19,7 @@ from kanbo.core.db import bind_account, unscoped
 from kanbo.core.errors import Forbidden, TooManyRequests, Unauthorized
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
+from kanbo.core.values import MAX_INT
 from kanbo.http.hal import api_host
 from kanbo.models.accounts import Account
 from kanbo.models.auth import BrowserSession, Grant, Integration
@@ -126,10 +127,11 @@ async def _context_user(request: Request, session: AsyncSession, principal: Prin
     raw = request.headers.get("x-context-user-id")
     if not raw or not principal.is_admin:
         return principal
-    try:
-        user_id = int(raw)
-    except ValueError:
-        raise Unauthorized("X-Context-User-ID must be a user id") from None
+    text = raw.strip()
+    # ASCII digits only (int() also reads "٣", "1_0", "+1"), and no more than a BIGINT id holds.
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > MAX_INT:
+        raise Unauthorized("X-Context-User-ID must be a user id")
+    user_id = int(text)
     if user_id == principal.user_id:
         return principal
     with unscoped(session):

@@ -1,8 +1,9 @@
 """The OAuth 2.0 server: integrations, authorization codes, grants, refresh rotation, long-lived tokens.
 
-Rotation rule: each refresh returns a new pair. A used refresh token may be used again only while
-its successor has not been used (Kommo's recovery from a lost response); once the successor has been
-used, presenting the old token is a replay and revokes the whole grant.
+Rotation rule: each refresh returns a new pair. A used refresh token may be exchanged again (for a fresh
+pair, superseding the pairs it gave before) only within ``KANBO_OAUTH_REFRESH_REUSE_SECONDS`` of its
+first use and only while none of its successors has been used: that is a client retrying after a lost
+answer. Any other reuse is a replay and revokes the whole grant (RFC 9700, section 4.14.2).
 """
 
 from __future__ import annotations
@@ -195,7 +196,8 @@ async def refresh_tokens(
             raise OAuthError("Refresh token has expired")
         if token.used_at is not None:
             children = list(await session.scalars(select(RefreshToken).where(RefreshToken.parent_id == token.id)))
-            if any(child.used_at is not None for child in children):
+            too_late = now() - token.used_at > get_settings().auth.refresh_reuse_seconds
+            if too_late or any(child.used_at is not None for child in children):
                 await revoke_grant(session, grant.id, "refresh_token_replayed")
                 raise GrantRevoked("Refresh token has been revoked")
             for child in children:

@@ -10,7 +10,7 @@ from starlette.requests import Request
 
 from kanbo.config import get_settings
 from kanbo.core.errors import BadRequest, Unprocessable
-from kanbo.http.query import parse_query_string
+from kanbo.http.query import MAX_QUERY_PAIRS, parse_query_string
 
 
 async def _body(request: Request) -> bytes:
@@ -41,6 +41,19 @@ async def read_json(request: Request, *, required: bool = True) -> Any:
     raise BadRequest("Request body is not valid JSON")
 
 
+def read_plain_form(raw: bytes) -> dict[str, str]:
+    """A flat ``application/x-www-form-urlencoded`` body (the last value of a repeated field), bounded
+    like query strings: more than :data:`MAX_QUERY_PAIRS` fields is a 400."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("Request body is not valid UTF-8") from None
+    try:
+        return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_QUERY_PAIRS))
+    except ValueError:
+        raise BadRequest(f"Too many parameters: at most {MAX_QUERY_PAIRS} are accepted") from None
+
+
 async def read_form_or_json(request: Request) -> dict[str, Any]:
     """For the OAuth token endpoint: JSON or ``application/x-www-form-urlencoded``."""
     raw = await _body(request)
@@ -49,10 +62,7 @@ async def read_form_or_json(request: Request) -> dict[str, Any]:
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        try:
-            return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
-        except UnicodeDecodeError:
-            raise BadRequest("Request body is not valid UTF-8") from None
+        return read_plain_form(raw)
     if not isinstance(data, dict):
         raise BadRequest("Request body must be a JSON object")
     return data

@@ -15,14 +15,25 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from kanbo.core.errors import BadRequest, Unprocessable
-from kanbo.core.values import as_int
+from kanbo.core.values import MAX_INT, as_int
 
 Node = dict[str, Any]
+
+# The largest OFFSET a list runs: more rows than any table holds, and with any limit far from the end
+# of BIGINT (a page beyond it is empty: 204).
+MAX_OFFSET = 2**53
+MAX_PAGE = MAX_INT
+
+# A query string or form body: at most this many parameters, and this many levels of brackets per key
+# (``filter[a][b]`` has 2); more is a 400.
+MAX_QUERY_PAIRS = 10_000
+MAX_QUERY_DEPTH = 32
+_MAX_INDEX_DIGITS = 18
 
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 
 
-def _split_key(key: str) -> list[str] | None:
+def _split_key(key: str) -> list[str]:
     """``filter[id][]`` → ``["filter", "id", ""]``; malformed brackets keep the key literal."""
     bracket = key.find("[")
     if bracket <= 0:
@@ -38,55 +49,75 @@ class _Multi(list[str]):
     """Values of a key given more than once (kept in order)."""
 
 
-def _insert(tree: Node, path: list[str], value: str) -> None:
+class _Node(dict[str, Any]):
+    """A bracket level; ``next`` is the index ``[]`` appends at (one past the largest index key), kept as
+    keys are added so that appending costs O(1) however many keys the level has."""
+
+    __slots__ = ("next",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.next = 0
+
+    def put(self, key: str, value: Any) -> None:
+        self[key] = value
+        index = _index(key)
+        if index is not None and index >= self.next:
+            self.next = index + 1
+
+
+def _index(key: str) -> int | None:
+    """A key that is a list index: ASCII digits, few enough to be a number (``²`` or 5000 digits stay keys)."""
+    if key.isascii() and key.isdigit() and len(key) <= _MAX_INDEX_DIGITS:
+        return int(key)
+    return None
+
+
+def _insert(tree: _Node, path: list[str], value: str) -> None:
     node = tree
     for i, segment in enumerate(path):
         last = i == len(path) - 1
         if segment == "":
-            segment = str(_next_index(node))
+            segment = str(node.next)
         if last:
             if segment in node:
                 existing = node[segment]
                 if isinstance(existing, _Multi):
                     existing.append(value)
-                elif isinstance(existing, dict):
-                    existing[str(_next_index(existing))] = value
+                elif isinstance(existing, _Node):
+                    existing.put(str(existing.next), value)
                 else:
                     node[segment] = _Multi([existing, value])
             else:
-                node[segment] = value
+                node.put(segment, value)
             return
         child = node.get(segment)
-        if not isinstance(child, dict):
-            converted: Node = {}
+        if not isinstance(child, _Node):
+            converted = _Node()
             if isinstance(child, _Multi):
                 for j, v in enumerate(child):
-                    converted[str(j)] = v
+                    converted.put(str(j), v)
             elif child is not None:
-                converted["0"] = child
-            node[segment] = converted
+                converted.put("0", child)
+            node.put(segment, converted)
             child = converted
         node = child
-
-
-def _next_index(node: Node) -> int:
-    numeric = [int(k) for k in node if k.isdigit()]
-    return max(numeric) + 1 if numeric else 0
 
 
 def _finish(value: Any) -> Any:
     """Dicts keyed 0..n-1 become lists (in index order); repeated keys become lists.
 
     Other integer keys stay keys: ``filter[custom_fields_values][1277732][]=x`` is keyed by a field id.
+    Recursion is bounded by :data:`MAX_QUERY_DEPTH`.
     """
     if isinstance(value, _Multi):
         return list(value)
     if isinstance(value, dict):
         finished = {k: _finish(v) for k, v in value.items()}
-        if finished and all(k.isdigit() for k in finished) and sorted(map(int, finished)) == list(
-            range(len(finished))
-        ):
-            return [finished[k] for k in sorted(finished, key=int)]
+        indexes = [_index(k) for k in finished]
+        if finished and sorted(i for i in indexes if i is not None) == list(range(len(finished))):
+            by_index = dict(zip(indexes, finished.values(), strict=True))
+            return [by_index[i] for i in range(len(finished))]
         return finished
     return value
 
@@ -100,9 +131,15 @@ def decode_query_bytes(raw: bytes) -> str:
 
 
 def parse_query_string(raw: str | bytes) -> Node:
+    """A PHP-style query string or form body as nested dicts and lists, in linear time.
+
+    At most :data:`MAX_QUERY_PAIRS` parameters and :data:`MAX_QUERY_DEPTH` levels of brackets per key;
+    more is a 400 (``BadRequest``) naming the limit.
+    """
     if isinstance(raw, bytes):
         raw = decode_query_bytes(raw)
-    tree: Node = {}
+    tree = _Node()
+    count = 0
     for pair in raw.split("&"):
         if not pair:
             continue
@@ -110,9 +147,13 @@ def parse_query_string(raw: str | bytes) -> Node:
         key = unquote_plus(key)
         if not key:
             continue
+        count += 1
+        if count > MAX_QUERY_PAIRS:
+            raise BadRequest(f"Too many parameters: at most {MAX_QUERY_PAIRS} are accepted")
         path = _split_key(key)
-        if path is None:
-            continue
+        if len(path) > MAX_QUERY_DEPTH + 1:
+            raise BadRequest(f"Parameter {path[0][:50]!r} has too many levels of brackets: "
+                             f"at most {MAX_QUERY_DEPTH} are accepted")
         text = unquote_plus(value)
         if "\x00" in text or "\x00" in key:
             raise BadRequest("Query values may not contain NUL characters")
@@ -207,7 +248,9 @@ class ListQuery:
 
     @property
     def offset(self) -> int:
-        return (self.page - 1) * self.limit
+        """Rows before the page; capped at :data:`MAX_OFFSET`, past any table, so that a huge page is an
+        empty one (204) rather than an OFFSET the database cannot hold."""
+        return min((self.page - 1) * self.limit, MAX_OFFSET)
 
     def has(self, name: str) -> bool:
         return name in self.with_
@@ -229,7 +272,7 @@ def parse_list_query(
     orderable: Iterable[str] = (),
 ) -> ListQuery:
     params = parse_query_string(raw)
-    page = _positive_int(params.get("page"), "page", 1)
+    page = _page_number(params.get("page"))
     limit = _positive_int(params.get("limit"), "limit", default_limit)
     if limit > max_limit:
         raise Unprocessable(f"Limit {max_limit} per page")
@@ -253,6 +296,18 @@ def refuse_malformed_keys(params: Node) -> None:
             base = key.split("[", 1)[0]
             if base in _STRUCTURED:
                 raise unreadable(key, f"{base}[NAME]=… with balanced brackets")
+
+
+def _page_number(value: Any) -> int:
+    """``page``: a positive integer; one of more digits than BIGINT holds is a page past any end
+    (:data:`MAX_PAGE`), so it answers 204 like any other page after the last."""
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    if isinstance(value, str):
+        digits = value.strip()
+        if digits.isascii() and digits.isdigit() and len(digits.lstrip("0")) > 18:
+            return MAX_PAGE
+    return min(_positive_int(value, "page", 1), MAX_PAGE)
 
 
 def _positive_int(value: Any, name: str, default: int) -> int:

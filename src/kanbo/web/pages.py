@@ -29,9 +29,11 @@ from kanbo.auth.sessions import (
     find_session,
     purge_expired,
 )
+from kanbo.auth.throttle import LoginThrottle, address_key, email_key
 from kanbo.config import get_settings
 from kanbo.core.errors import BadRequest, Unauthorized
 from kanbo.http.hal import api_host
+from kanbo.http.query import MAX_QUERY_PAIRS
 from kanbo.http.responses import JsonResponse
 from kanbo.http.route import TxRoute, db_session
 from kanbo.models.accounts import Account
@@ -57,7 +59,11 @@ async def _form(request: Request) -> dict[str, str]:
     except UnicodeDecodeError:
         return {}
     fields: dict[str, str] = {}
-    for key, value in parse_qsl(raw, keep_blank_values=True):
+    try:
+        pairs = parse_qsl(raw, keep_blank_values=True, max_num_fields=MAX_QUERY_PAIRS)
+    except ValueError:
+        raise BadRequest(f"Too many parameters: at most {MAX_QUERY_PAIRS} are accepted") from None
+    for key, value in pairs:
         fields.setdefault(key, value)
     return fields
 
@@ -147,6 +153,14 @@ async def login_form(request: Request, session: AsyncSession = Depends(db_sessio
     return _login_page(request, lang, next_=next_, subdomain=account.subdomain if account else "")
 
 
+def _login_throttle(request: Request) -> LoginThrottle:
+    """The process's failed sign-in throttle (made with the app; made here for an app without one)."""
+    throttle = getattr(request.app.state, "login_throttle", None)
+    if throttle is None:
+        throttle = request.app.state.login_throttle = LoginThrottle()
+    return throttle
+
+
 # A refused login answers 401 with the form again (not 200): scripts and tests can tell a failed
 # sign-in from a page to fill in, and browsers show the page all the same.
 LOGIN_FAILURE_STATUS = {"invalid": 401, "inactive": 403, "ambiguous": 400}
@@ -162,12 +176,23 @@ async def login(request: Request, session: AsyncSession = Depends(db_session)) -
     if not _same(form.get(CSRF_FIELD), request.cookies.get(CSRF_COOKIE)):
         return _login_page(request, lang, next_=next_, email=email, subdomain=subdomain,
                            error=text(lang, "err_csrf"), status=403, fresh_csrf=True)
+    throttle = _login_throttle(request)
+    keys = (email_key(subdomain, email), address_key(request.client.host if request.client else None))
+    wait = throttle.retry_after(keys)
+    if wait is not None:
+        response = _login_page(request, lang, next_=next_, email=email, subdomain=subdomain,
+                               error=text(lang, "err_throttled", seconds=str(wait)), status=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     try:
         user = await check_credentials(session, email, form.get("password", ""), subdomain or None)
     except LoginFailed as failure:
+        if failure.reason == "invalid":
+            throttle.failed(keys)
         message = text(lang, "err_" + failure.reason, accounts=", ".join(failure.accounts))
         return _login_page(request, lang, next_=next_, email=email, subdomain=subdomain, error=message,
                            status=LOGIN_FAILURE_STATUS[failure.reason])
+    throttle.succeeded(keys[0])
     await delete_session(session, request.cookies.get(SESSION_COOKIE))  # never keep a pre-login session
     await purge_expired(session)
     created = await create_session(session, user)

@@ -4,7 +4,9 @@
 * link-local addresses (169.254.0.0/16, fe80::/10), cloud metadata endpoints and multicast are always
   refused;
 * loopback, private, unique-local, shared (CGNAT), reserved and unspecified addresses are refused unless
-  ``KANBO_WEBHOOKS_ALLOW_PRIVATE=true``.
+  ``KANBO_WEBHOOKS_ALLOW_PRIVATE=true``;
+* an IPv6 address that carries an IPv4 address (mapped, compatible, 6to4, Teredo, NAT64) is judged by the
+  IPv4 address (:func:`embedded_ipv4`).
 
 :func:`check_destination` checks the URL and literal addresses without any network access;
 :func:`resolve_checked` also resolves the name and checks every address it resolves to (the sender calls it
@@ -34,7 +36,9 @@ METADATA_HOSTS = frozenset({
     "metadata.google.internal", "metadata.goog", "metadata", "instance-data", "instance-data.ec2.internal",
 })
 _SHARED = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # IPv4 addresses embedded in IPv6
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits: NAT64 (RFC 6052) and its local-use
+# prefix (RFC 8215).
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 # What inet_aton accepts besides dotted quads: 2130706433, 0x7f.1, 127.1 ...
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
 _NUMERIC_HOST = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}$")
@@ -76,14 +80,43 @@ def _literal(host: str) -> IPAddress | None:
     return None
 
 
+def embedded_ipv4(ip: IPAddress) -> tuple[ipaddress.IPv4Address, ...]:
+    """The IPv4 addresses an IPv6 address carries, which is where a packet sent to it ends up.
+
+    IPv4-mapped (``::ffff:a.b.c.d``), IPv4-compatible (``::a.b.c.d``; ``::`` and ``::1`` are themselves),
+    6to4 (``2002::/16``), Teredo (``2001::/32``: its server and its client) and NAT64 (``64:ff9b::/96``,
+    ``64:ff9b:1::/48``: the last 32 bits). Empty for an IPv4 address or any other IPv6 address.
+    """
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return ()
+    if ip.ipv4_mapped is not None:
+        return (ip.ipv4_mapped,)
+    if 1 < int(ip) <= 0xFFFFFFFF:
+        return (ipaddress.IPv4Address(int(ip)),)
+    if ip.sixtofour is not None:
+        return (ip.sixtofour,)
+    if ip.teredo is not None:
+        return ip.teredo
+    if any(ip in network for network in _NAT64):
+        return (ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF),)
+    return ()
+
+
 def check_address(address: str | IPAddress, *, allow_private: bool, host: str | None = None) -> None:
-    """Refuse an address webhooks may not reach (``host`` names it in the message when it was resolved)."""
+    """Refuse an address webhooks may not reach (``host`` names it in the message when it was resolved).
+
+    An IPv6 address that carries IPv4 addresses (:func:`embedded_ipv4`) is judged by each of them.
+    """
     ip = ipaddress.ip_address(address) if isinstance(address, str) else address
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
-        elif ip in _NAT64:
-            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    embedded = embedded_ipv4(ip)
+    if embedded:
+        for inner in embedded:
+            _check_one(inner, allow_private=allow_private, host=host or str(ip))
+        return
+    _check_one(ip, allow_private=allow_private, host=host)
+
+
+def _check_one(ip: IPAddress, *, allow_private: bool, host: str | None) -> None:
     where = f"{host} ({ip})" if host and host != str(ip) else str(ip)
     if ip in METADATA_ADDRESSES:
         raise BadRequest(f"Webhook destination {where} is a cloud metadata address and is not allowed")
