@@ -6,15 +6,13 @@ import re
 from typing import Any
 from urllib.parse import quote, unquote_plus
 
-from sqlalchemy import Boolean, ColumnElement, and_, false, or_, select, true
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from kanbo.core.errors import BadRequest
 from kanbo.core.values import as_int
 from kanbo.custom_fields.catalog import FieldCatalog
 from kanbo.custom_fields.index import TEXT_MAX, fold, normalise_email, normalise_phone
+from kanbo.custom_fields.prefix import starts_with
 from kanbo.custom_fields.types import (
     CHOICE_TYPES,
     DATE_TYPES,
@@ -27,49 +25,6 @@ from kanbo.custom_fields.types import (
 from kanbo.models.custom_fields import CustomField, FieldValue
 
 _PHONE_CHARS = re.compile(r"^\+?[\d\s().\-/]+$")
-
-
-# Prefix match that uses a b-tree index on both databases ---------------------------------------
-
-class prefix_range(FunctionElement[bool]):
-    """``column`` starts with ``low`` (``low <= column < high``), compared byte-wise (code points)."""
-
-    type = Boolean()
-    name = "prefix_range"
-    inherit_cache = True
-
-
-@compiles(prefix_range)
-def _prefix_default(element: prefix_range, compiler: SQLCompiler, **kw: Any) -> str:
-    column, low, high = list(element.clauses)
-    return compiler.process(and_(column >= low, column < high), **kw)
-
-
-@compiles(prefix_range, "postgresql")
-def _prefix_postgresql(element: prefix_range, compiler: SQLCompiler, **kw: Any) -> str:
-    # text_pattern_ops comparisons: byte-wise whatever the collation, served by ix_field_values_search.
-    column, low, high = list(element.clauses)
-    return compiler.process(and_(column.op("~>=~", is_comparison=True)(low),
-                                 column.op("~<~", is_comparison=True)(high)), **kw)
-
-
-def _successor(text: str) -> str | None:
-    """The smallest string greater than every string that starts with ``text``."""
-    while text:
-        code = ord(text[-1]) + 1
-        if 0xD800 <= code <= 0xDFFF:
-            code = 0xE000
-        if code <= 0x10FFFF:
-            return text[:-1] + chr(code)
-        text = text[:-1]
-    return None
-
-
-def starts_with(column: Any, prefix: str) -> ColumnElement[bool]:
-    high = _successor(prefix)
-    if high is None:
-        return column.is_not(None)
-    return prefix_range(column, prefix, high)
 
 
 # Filters ---------------------------------------------------------------------------------------
