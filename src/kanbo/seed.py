@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.core.db import bind_account
 from kanbo.core.time import now
-from kanbo.custom_fields.values import normalise_phone
+from kanbo.custom_fields.values import normalise_phone, phone_key
 from kanbo.models.accounts import Account
 from kanbo.models.custom_fields import CustomField, FieldValue
 from kanbo.models.entities import Company, Contact, Lead, LeadContact
@@ -73,14 +73,14 @@ async def fill(session: AsyncSession, account: Account, leads: int, *, seed: int
             mail = f"{first.lower()}.{i}@example.com"
             custom = []
             if phone is not None:
+                normal = normalise_phone(number, account.country) or number
                 custom.append({"field_id": phone.id, "values": [{"value": number, "enum_code": "WORK"}]})
                 values.append({"account_id": account.id, "entity_type": "contacts", "entity_id": contact_id,
-                               "field_id": phone.id, "text": normalise_phone(number, account.country) or number,
-                               "kind": "phone"})
+                               "field_id": phone.id, "text": normal, "kind": "phone", "phone_rev": phone_key(normal)})
             if email is not None:
                 custom.append({"field_id": email.id, "values": [{"value": mail, "enum_code": "WORK"}]})
                 values.append({"account_id": account.id, "entity_type": "contacts", "entity_id": contact_id,
-                               "field_id": email.id, "text": mail, "kind": "email"})
+                               "field_id": email.id, "text": mail, "kind": "email", "phone_rev": None})
             created = stamp - rng.randrange(86400 * 365)
             responsible = rng.choice(users)
             contacts.append({**base, "id": contact_id, "name": f"{first} {last}", "first_name": first,

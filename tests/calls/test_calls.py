@@ -36,12 +36,17 @@ async def test_phone_in_another_format_finds_the_contact_card(client, tenant):
     assert note.params["call_status"] == 4 and note.params["source"] == "pbx" and note.params["uniq"] == "u-1"
 
 
-async def test_last_ten_digits_match_when_the_number_does_not_parse(client, tenant):
-    # The account is in the US: "89123456789" is no US number, so only its last 10 digits can match.
+async def test_the_end_of_a_number_finds_the_card_but_a_foreign_trunk_prefix_does_not(client, tenant):
+    # The account is in the US. The one phone rule: the last 7 or more digits find +7 912 345-67-89 ...
     (contact,) = await create(client, tenant, "contacts", [{"name": "Ivan", "custom_fields_values": [
         phone("+7 (912) 345-67-89")]}])
-    (result,) = (await _post(client, tenant, [call("8 912 345 67 89")]))["_embedded"]["calls"]
-    assert (result["entity_type"], result["entity_id"]) == ("contacts", contact)
+    for number in ("912 345 67 89", "345-67-89"):
+        (result,) = (await _post(client, tenant, [call(number)]))["_embedded"]["calls"]
+        assert (result["entity_type"], result["entity_id"]) == ("contacts", contact), number
+    # ... but "8 912 …" is Russia's national form, no US one: its digits are neither the number nor its end
+    # (the former last-10-digits fallback matched it), so the call becomes an incoming lead.
+    (result,) = (await _post(client, tenant, [call("8 912 345 67 89", uniq="u-8")]))["_embedded"]["calls"]
+    assert result["entity_type"] == "leads"
 
 
 async def test_note_goes_on_the_single_active_lead(client, tenant):

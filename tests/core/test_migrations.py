@@ -11,7 +11,7 @@ import pytest
 import pytest_asyncio
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import JSON, MetaData, Table, insert, inspect, text
 from sqlalchemy.engine import Connection
 
 import kanbo.models  # noqa: F401  (registers every table)
@@ -87,3 +87,39 @@ def test_plain_urls_get_an_async_driver(url: str):
     from kanbo.config import normalise_database_url
 
     assert normalise_database_url(url).split("://")[0] in {"sqlite+aiosqlite", "postgresql+asyncpg"}
+
+
+def _minimal_row(connection: Connection, table: str, **values: Any) -> int:
+    """Insert a row giving every required column a plain value (the schema of an older revision)."""
+    columns = Table(table, MetaData(), autoload_with=connection).columns
+    row = dict(values)
+    for column in columns:
+        if column.name in row or column.nullable or column.server_default is not None or column.primary_key:
+            continue
+        python = column.type.python_type if not isinstance(column.type, JSON) else dict
+        row[column.name] = {int: 1, str: "x", bool: False, float: 0.0, dict: {}, list: []}[python]
+    return int(connection.execute(insert(columns[0].table).values(row).returning(columns[0].table.c.id)).scalar_one())
+
+
+def _phones_before_the_key(connection: Connection) -> dict[str, int]:
+    account = _minimal_row(connection, "accounts", subdomain="phones", country="US")
+    field = _minimal_row(connection, "custom_fields", account_id=account, entity_type="contacts", type="multitext",
+                         code="PHONE")
+    rows = {"+79123456789": "phone", "89123456789": "phone", "٧٩١": "phone", "call me": "phone",
+            "a@b.io": "email", "12345": None}
+    return {text: _minimal_row(connection, "field_values", account_id=account, entity_type="contacts", entity_id=1,
+                               field_id=field, text=text, kind=kind) for text, kind in rows.items()}
+
+
+def _keys(connection: Connection) -> dict[int, Any]:
+    return dict(connection.execute(text("SELECT id, phone_rev FROM field_values")).all())
+
+
+async def test_phone_keys_of_existing_rows_are_backfilled(empty_database: str):
+    await asyncio.to_thread(migrate.upgrade, empty_database, "92d2a5896ed1")  # the revision before the key
+    ids = await _run(empty_database, lambda connection: (_phones_before_the_key(connection), connection.commit())[0])
+    await migrate.upgrade_async(empty_database)
+    keys = await _run(empty_database, _keys)
+    assert {text: keys[row] for text, row in ids.items()} == {
+        "+79123456789": "98765432197", "89123456789": "98765432198", "٧٩١": "197", "call me": None,
+        "a@b.io": None, "12345": None}

@@ -116,7 +116,7 @@ async def test_find_by_identity_matches_other_formats_and_skips_deleted(db, tena
             ("contacts", ann)]
         both = await find_by_identity(session, phones=["+79123456789", "x"], emails=["info@ACME.io", "bad"],
                                       country="RU")
-        assert both == [("companies", acme), ("contacts", ann)]
+        assert both == [("contacts", ann), ("companies", acme)]  # exact matches, then in entity_types order
         assert await find_by_identity(session, phones=["+79990001122"], emails=[], country="RU") == []
         assert await find_by_identity(session, phones=["89123456789"], emails=["info@acme.io"], country="RU",
                                       entity_types=("companies",)) == [("companies", acme)]

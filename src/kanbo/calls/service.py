@@ -4,12 +4,13 @@ Unlike entity batches, a calls batch is not atomic (as Kommo): an item that fail
 whose note cannot be written, is listed in ``errors`` and the others are saved. Each item is written
 inside its own savepoint, so a failure leaves nothing of that item behind.
 
-Finding the card: the call's phone is normalised to E.164 with the account's country as the default
-region and looked up in the phone index of contacts and companies (any stored format matches). When
-that finds nothing, the last 10 digits are matched against the end of the stored numbers, as Kommo
-matches phones (a national number without its trunk or country prefix, for example). Contacts win
-over companies, the oldest first. A card with exactly one active lead (not won, lost or deleted)
-gets the note on that lead; otherwise the note goes on the contact or company itself.
+Finding the card: the call's phone is looked up among the phones of contacts and companies by the
+one phone rule (``custom_fields/phones.py``, through ``find_by_identity``): the same E.164 digits
+(with or without ``+``, ``00``, ``810``), the national form in the account's country, or — for 7
+digits or more — the end of a stored number. Exact matches win over numbers that only end with the
+call's digits, then contacts over companies, the oldest first. A card with exactly one active lead
+(not won, lost or deleted) gets the note on that lead; otherwise the note goes on the contact or
+company itself (Kommo's rule).
 
 When nobody has the number, the call becomes an incoming lead of category ``sip`` (a new unsorted
 lead with a contact holding the number) and the note goes on its lead.
@@ -22,7 +23,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.accounts import rights
@@ -33,13 +34,11 @@ from kanbo.core.values import as_int
 from kanbo.custom_fields.values import find_by_identity
 from kanbo.entities.fields import UserInfo, actor_field, int_field, text_field, user_field, users_map
 from kanbo.models.accounts import Account
-from kanbo.models.custom_fields import FieldValue
-from kanbo.models.entities import Company, Contact, Lead, LeadContact
+from kanbo.models.entities import Lead, LeadContact
 from kanbo.unsorted.service import add_incoming
 
 NOTE_TYPES = {"inbound": "call_in", "outbound": "call_out"}
 CLOSED = (142, 143)
-SUFFIX_DIGITS = 10
 
 
 @dataclass
@@ -116,35 +115,10 @@ def parse_call(request_id: str, item: dict[str, Any], users: dict[int, UserInfo]
 
 # Finding the card ------------------------------------------------------------------------------
 
-def _live(entity_types: tuple[str, ...]) -> Any:
-    models: dict[str, Any] = {"contacts": Contact, "companies": Company}
-    return or_(*[
-        and_(FieldValue.entity_type == name,
-             FieldValue.entity_id.in_(select(models[name].id).where(models[name].is_deleted.is_(False))))
-        for name in entity_types
-    ])
-
-
-async def _by_last_digits(session: AsyncSession, phone: str) -> list[tuple[str, int]]:
-    digits = re.sub(r"\D", "", phone)
-    if len(digits) < SUFFIX_DIGITS:
-        return []
-    rows = await session.execute(
-        select(FieldValue.entity_type, FieldValue.entity_id)
-        .where(FieldValue.kind == "phone", FieldValue.text.like(f"%{digits[-SUFFIX_DIGITS:]}"),
-               _live(("contacts", "companies")))
-        .distinct())
-    return [(entity_type, entity_id) for entity_type, entity_id in rows.all()]
-
-
 async def match_phone(session: AsyncSession, phone: str, country: str) -> tuple[str, int] | None:
-    """The contact (else company) having this phone; ``None`` when nobody has it."""
+    """The card having this phone by the phone rule (the best match first); ``None`` when nobody has it."""
     found = await find_by_identity(session, phones=[phone], emails=[], country=country)
-    if not found:
-        found = await _by_last_digits(session, phone)
-    if not found:
-        return None
-    return min(found, key=lambda pair: (pair[0] != "contacts", pair[1]))
+    return found[0] if found else None
 
 
 async def single_active_lead(session: AsyncSession, entity_type: str, entity_id: int) -> int | None:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, unquote_plus
 
-from sqlalchemy import Boolean, ColumnElement, and_, false, or_, select, true
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import ColumnElement, Select, and_, false, literal, select, true, union_all
 
+from kanbo.core.db import IdType
 from kanbo.core.errors import BadRequest
 from kanbo.core.values import as_int
 from kanbo.custom_fields.catalog import FieldCatalog
-from kanbo.custom_fields.index import TEXT_MAX, fold, normalise_email, normalise_phone
+from kanbo.custom_fields.index import TEXT_MAX, fold, normalise_email
+from kanbo.custom_fields.phones import looks_like_phone, phone_match
+from kanbo.custom_fields.prefix import starts_with
 from kanbo.custom_fields.types import (
     CHOICE_TYPES,
     DATE_TYPES,
@@ -25,52 +26,6 @@ from kanbo.custom_fields.types import (
     as_timestamp,
 )
 from kanbo.models.custom_fields import CustomField, FieldValue
-
-_PHONE_CHARS = re.compile(r"^\+?[\d\s().\-/]+$")
-
-
-# Prefix match that uses a b-tree index on both databases ---------------------------------------
-
-class prefix_range(FunctionElement[bool]):
-    """``column`` starts with ``low`` (``low <= column < high``), compared byte-wise (code points)."""
-
-    type = Boolean()
-    name = "prefix_range"
-    inherit_cache = True
-
-
-@compiles(prefix_range)
-def _prefix_default(element: prefix_range, compiler: SQLCompiler, **kw: Any) -> str:
-    column, low, high = list(element.clauses)
-    return compiler.process(and_(column >= low, column < high), **kw)
-
-
-@compiles(prefix_range, "postgresql")
-def _prefix_postgresql(element: prefix_range, compiler: SQLCompiler, **kw: Any) -> str:
-    # text_pattern_ops comparisons: byte-wise whatever the collation, served by ix_field_values_search.
-    column, low, high = list(element.clauses)
-    return compiler.process(and_(column.op("~>=~", is_comparison=True)(low),
-                                 column.op("~<~", is_comparison=True)(high)), **kw)
-
-
-def _successor(text: str) -> str | None:
-    """The smallest string greater than every string that starts with ``text``."""
-    while text:
-        code = ord(text[-1]) + 1
-        if 0xD800 <= code <= 0xDFFF:
-            code = 0xE000
-        if code <= 0x10FFFF:
-            return text[:-1] + chr(code)
-        text = text[:-1]
-    return None
-
-
-def starts_with(column: Any, prefix: str) -> ColumnElement[bool]:
-    high = _successor(prefix)
-    if high is None:
-        return column.is_not(None)
-    return prefix_range(column, prefix, high)
-
 
 # Filters ---------------------------------------------------------------------------------------
 
@@ -147,11 +102,7 @@ def _value_condition(catalog: FieldCatalog, field: CustomField, values: list[Any
     texts: set[str] = set()
     for value in values:
         text = as_text(value) or ""
-        normal = None
-        if field.code == "PHONE":
-            normal = normalise_phone(text, catalog.country)
-        elif field.code == "EMAIL":
-            normal = normalise_email(text)
+        normal = normalise_email(text) if field.code == "EMAIL" else None
         folded = normal or fold(text)
         if folded:
             texts.add(folded[:TEXT_MAX])
@@ -204,6 +155,11 @@ def filter_clause(catalog: FieldCatalog, id_column: Any, raw: Any,
             values = _scalars(spec)
             if not values:
                 continue
+            if field.code == "PHONE":  # the phone rule, its own indexed statement
+                phone = phone_match([as_text(value) or "" for value in values], catalog.country)
+                clauses.append(id_column.in_(phone.entities(catalog.account_id, catalog.entity_type, field.id))
+                               if phone is not None else false())
+                continue
             condition = _value_condition(catalog, field, values, path)
         clauses.append(id_column.in_(
             select(FieldValue.entity_id).where(
@@ -214,25 +170,21 @@ def filter_clause(catalog: FieldCatalog, id_column: Any, raw: Any,
     return and_(true(), *clauses)
 
 
-def search_clause(catalog: FieldCatalog, id_column: Any, query: str) -> ColumnElement[bool]:
-    """Entities with a PHONE equal to the normalised query, an EMAIL equal to it, or an indexed text value
-    starting with the case-folded query. The caller ORs this with its own name condition."""
+def search_clause(catalog: FieldCatalog, id_column: Any, query: str, ids: Sequence[int] = ()) -> ColumnElement[bool]:
+    """Entities with an indexed text value starting with the case-folded query (an EMAIL equal to it among
+    them), a phone matching it by the phone rule when it is written as a phone, or one of ``ids``.
+
+    One ``id IN (… UNION ALL …)`` of index look-ups, so that both databases drive the list from the few
+    ids found instead of testing every row. The caller may OR it with its own name condition.
+    """
     text = (query or "").strip()
     if not text:
         return false()
-    alternatives: list[ColumnElement[bool]] = []
-    folded = text.casefold()[:TEXT_MAX]
-    alternatives.append(starts_with(FieldValue.text, folded))
-    if _PHONE_CHARS.match(text) and sum(c.isdigit() for c in text) >= 5:
-        phone = normalise_phone(text, catalog.country)
-        if phone:
-            alternatives.append(and_(FieldValue.kind == "phone", FieldValue.text == phone))
-    email = normalise_email(text)
-    if email:
-        alternatives.append(and_(FieldValue.kind == "email", FieldValue.text == email))
-    return id_column.in_(
-        select(FieldValue.entity_id).where(
-            FieldValue.account_id == catalog.account_id, FieldValue.entity_type == catalog.entity_type,
-            or_(*alternatives),
-        )
-    )
+    found: list[Select[Any]] = [select(FieldValue.entity_id).where(
+        FieldValue.account_id == catalog.account_id, FieldValue.entity_type == catalog.entity_type,
+        starts_with(FieldValue.text, text.casefold()[:TEXT_MAX]))]
+    phone = phone_match([text], catalog.country) if looks_like_phone(text) else None
+    if phone is not None:
+        found.append(phone.entities(catalog.account_id, catalog.entity_type))
+    found += [select(literal(number, IdType)) for number in ids]
+    return id_column.in_(union_all(*found) if len(found) > 1 else found[0])

@@ -1,7 +1,8 @@
 """The value index (``field_values``): normalisation, rebuilding and identity look-ups.
 
-Every stored value of an entity has one ``FieldValue`` row: ``text`` case-folded (phones in E.164,
-``kind="phone"``; emails ``kind="email"``), numbers and dates in ``number``, enums in ``enum_id``.
+Every stored value of an entity has one ``FieldValue`` row: ``text`` case-folded (phones in E.164 with
+their reversed digits in ``phone_rev``, ``kind="phone"``; emails ``kind="email"``), numbers and dates
+in ``number``, enums in ``enum_id``. Phones are matched by the one phone rule of :mod:`.phones`.
 """
 
 from __future__ import annotations
@@ -9,13 +10,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import phonenumbers
-from sqlalchemy import ColumnElement, and_, delete, insert, or_, select
+from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.core.db import bound_account
 from kanbo.core.values import as_int
 from kanbo.custom_fields.catalog import FieldCatalog
+from kanbo.custom_fields.phones import normalise_phone, phone_key, phone_match
 from kanbo.custom_fields.types import (
     CHOICE_TYPES,
     DATE_TYPES,
@@ -35,30 +36,6 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
 
 # Normalisation ---------------------------------------------------------------------------------
-
-def normalise_phone(raw: str, country: str) -> str | None:
-    """E.164 (``+79123456789``) when the number parses for ``country``; else its digits; ``None`` if none.
-
-    International prefixes ``00`` (and ``810`` through the region's own rules) become ``+``; a national
-    trunk prefix (Russia's ``8``) is understood through the default region.
-    """
-    if not isinstance(raw, str):
-        return None
-    text = raw.strip()
-    digits = re.sub(r"\D", "", text)
-    if not digits:
-        return None
-    if not text.startswith("+") and digits.startswith("00"):
-        text = "+" + digits[2:]
-    region = (country or "").upper() or None
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return digits
-    if phonenumbers.is_possible_number(number):
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return digits
-
 
 def normalise_email(raw: str) -> str | None:
     if not isinstance(raw, str):
@@ -92,6 +69,7 @@ def _row(catalog: FieldCatalog, field: CustomField, value: dict[str, Any], row: 
         normal = None
         if field.code == "PHONE" and isinstance(text, str):
             normal, row["kind"] = normalise_phone(text, catalog.country), "phone"
+            row["phone_rev"] = phone_key(normal)
         elif field.code == "EMAIL" and isinstance(text, str):
             normal, row["kind"] = normalise_email(text), "email"
         row["text"] = normal[:TEXT_MAX] if normal else fold(text)
@@ -126,6 +104,7 @@ def index_rows(catalog: FieldCatalog, account_id: int, entity_id: int, stored: l
             row: dict[str, Any] = {
                 "account_id": account_id, "entity_type": catalog.entity_type, "entity_id": entity_id,
                 "field_id": field.id, "enum_id": None, "text": None, "number": None, "kind": None,
+                "phone_rev": None,
             }
             if _row(catalog, field, value, row):
                 rows.append(row)
@@ -149,28 +128,36 @@ async def reindex(session: AsyncSession, catalog: FieldCatalog, entities: dict[i
 
 async def find_by_identity(session: AsyncSession, *, phones: list[str], emails: list[str], country: str,
                            entity_types: tuple[str, ...] = ("contacts", "companies")) -> list[tuple[str, int]]:
-    """``(entity_type, entity_id)`` of live entities having one of these phones or emails (any format)."""
-    wanted_phones = sorted({p for p in (normalise_phone(raw, country) for raw in phones) if p})
+    """``(entity_type, entity_id)`` of live entities having one of these phones (by the phone rule,
+    :func:`~kanbo.custom_fields.phones.phone_match`) or emails, in one indexed statement.
+
+    Best first: entities matched exactly (an email, or a phone by forms 1-2 of the rule) before those
+    whose number only ends with a given one (form 3), then in the order of ``entity_types``, oldest first.
+    """
+    phone = phone_match(phones, country)
     wanted_emails = sorted({e for e in (normalise_email(raw) for raw in emails) if e})
-    if not (wanted_phones or wanted_emails) or not entity_types:
+    if not (phone or wanted_emails) or not entity_types:
         return []
-    account_id = bound_account(session)
-    matches: list[ColumnElement[bool]] = []
-    if wanted_phones:
-        matches.append(and_(FieldValue.kind == "phone", FieldValue.text.in_(wanted_phones)))
+    account_id = bound_account(session) or 0
+    lookups = phone.lookups(account_id) if phone is not None else []
     if wanted_emails:
-        matches.append(and_(FieldValue.kind == "email", FieldValue.text.in_(wanted_emails)))
+        lookups.append(select(FieldValue.id).where(FieldValue.account_id == account_id, FieldValue.kind == "email",
+                                                   FieldValue.text.in_(wanted_emails)))
+    hits = (union_all(*lookups) if len(lookups) > 1 else lookups[0]).subquery("identity_hits")
     live: list[ColumnElement[bool]] = []
     for entity_type in entity_types:
         model = ENTITY_MODELS[entity_type]
         live.append(and_(
             FieldValue.entity_type == entity_type,
-            FieldValue.entity_id.in_(select(model.id).where(model.account_id == account_id,
-                                                            model.is_deleted.is_(False))),
+            select(model.id).where(model.id == FieldValue.entity_id, model.is_deleted.is_(False)).exists(),
         ))
     rows = await session.execute(
-        select(FieldValue.entity_type, FieldValue.entity_id)
-        .where(FieldValue.account_id == account_id, or_(*matches), or_(*live))
-        .distinct().order_by(FieldValue.entity_type, FieldValue.entity_id)
+        select(FieldValue.entity_type, FieldValue.entity_id, FieldValue.kind, FieldValue.phone_rev)
+        .join(hits, FieldValue.id == hits.c.id).where(or_(*live))
     )
-    return [(entity_type, entity_id) for entity_type, entity_id in rows.all()]
+    rank: dict[tuple[str, int], int] = {}
+    for entity_type, entity_id, kind, key in rows.all():
+        exact = kind == "email" or (phone is not None and phone.is_exact(key))
+        rank[(entity_type, entity_id)] = min(rank.get((entity_type, entity_id), 1), 0 if exact else 1)
+    order = {entity_type: position for position, entity_type in enumerate(entity_types)}
+    return sorted(rank, key=lambda pair: (rank[pair], order[pair[0]], pair[1]))

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kanbo.accounts import rights
 from kanbo.core.errors import BadRequest
 from kanbo.core.principal import Principal
-from kanbo.custom_fields.values import FieldCatalog, filter_clause, search_clause
+from kanbo.core.values import as_int
+from kanbo.custom_fields.values import FieldCatalog, filter_clause, is_phone_query, search_clause
 from kanbo.entities.kinds import EntityKind
 from kanbo.http.query import ListQuery, as_int_list, as_list, as_range
 from kanbo.models.entities import EntityColumns
@@ -73,11 +74,12 @@ def shared_filters(kind: EntityKind, query: ListQuery, catalog: FieldCatalog) ->
     text = query.text("query")
     if text:
         text = text.strip()
-        options: list[ColumnElement[bool]] = [model.name.ilike(f"%{_escape(text)}%", escape="\\"),
-                                              search_clause(catalog, model.id, text)]
-        if text.isdigit():
-            options.append(model.id == int(text))
-        clauses.append(or_(*options))
+        number = as_int(text) if text.isascii() and text.isdigit() else None  # "²" or 30 digits: no id
+        found = search_clause(catalog, model.id, text, [number] if number is not None else [])
+        # A phone number is looked up by the phone rule through indexes; names are searched for other texts
+        # (a substring of every name: a scan).
+        clauses.append(found if is_phone_query(text) else
+                       or_(model.name.ilike(f"%{_escape(text)}%", escape="\\"), found))
     return clauses
 
 

@@ -60,6 +60,8 @@ class FieldValue(TenantMixin, Base):
 
     ``text`` is normalised (case-folded; phones in E.164); ``kind`` is ``phone`` or ``email`` for the
     PHONE/EMAIL fields so a contact or company is found by phone or email with one indexed look-up.
+    ``phone_rev`` (phone rows only) holds the phone's digits reversed: the phone rule
+    (``custom_fields/phones.py``) looks numbers up by equality and by prefix of it ("ends with").
     """
 
     __tablename__ = "field_values"
@@ -72,6 +74,8 @@ class FieldValue(TenantMixin, Base):
         # Prefix search over every text value of an entity type (``query=``); byte-wise on PostgreSQL.
         Index("ix_field_values_search", "account_id", "entity_type", "text",
               postgresql_ops={"text": "text_pattern_ops"}),
+        # Phone look-ups: equality and prefix ranges of the reversed digits; byte-wise on PostgreSQL.
+        Index("ix_field_values_phone", "account_id", "phone_rev", postgresql_ops={"phone_rev": "text_pattern_ops"}),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
@@ -82,3 +86,4 @@ class FieldValue(TenantMixin, Base):
     text: Mapped[str | None] = mapped_column(String(512), nullable=True)
     number: Mapped[float | None] = mapped_column(Float, nullable=True)
     kind: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    phone_rev: Mapped[str | None] = mapped_column(String(32), nullable=True)
