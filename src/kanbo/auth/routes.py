@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from kanbo.auth import service
 from kanbo.auth.context import Ctx, api_context
-from kanbo.auth.tokens import digest
+from kanbo.auth.tokens import decode_access_token, digest, signing_key
 from kanbo.core.db import unscoped
 from kanbo.core.errors import OAuthError, Unauthorized
 from kanbo.core.time import now
@@ -83,8 +83,6 @@ async def revoke(request: Request, session: AsyncSession = Depends(db_session)) 
 
 
 async def _revoke_access_token(session: AsyncSession, integration_id: int, token: str) -> None:
-    from kanbo.auth.tokens import decode_access_token, signing_key
-
     try:
         claims = decode_access_token(await signing_key(session), token)
     except Unauthorized:

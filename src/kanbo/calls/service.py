@@ -35,6 +35,7 @@ from kanbo.custom_fields.values import find_by_identity
 from kanbo.entities.fields import UserInfo, actor_field, int_field, text_field, user_field, users_map
 from kanbo.models.accounts import Account
 from kanbo.models.entities import Lead, LeadContact
+from kanbo.notes.service import add_note
 from kanbo.unsorted.service import add_incoming
 
 NOTE_TYPES = {"inbound": "call_in", "outbound": "call_out"}
@@ -136,8 +137,6 @@ async def single_active_lead(session: AsyncSession, entity_type: str, entity_id:
 # Writing ---------------------------------------------------------------------------------------
 
 async def _note(session: AsyncSession, principal: Principal, call: Call, entity_type: str, entity_id: int) -> Any:
-    from kanbo.notes.service import add_note
-
     try:
         note = await add_note(session, principal, entity_type, entity_id, NOTE_TYPES[call.direction], call.params(),
                               check_rights=False, created_by=call.created_by)

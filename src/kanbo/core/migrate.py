@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 from kanbo.config import get_settings
+from kanbo.core.db import create_engine
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -37,8 +38,6 @@ def current_revision(url: str | None = None) -> str | None:
 
     Runs its own event loop. On SQLite, connecting creates the file: look for it first if that matters.
     """
-    from kanbo.core.db import create_engine
-
     def read(connection: Connection) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 

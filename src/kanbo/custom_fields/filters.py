@@ -25,6 +25,7 @@ from kanbo.custom_fields.types import (
     as_text,
     as_timestamp,
 )
+from kanbo.http.query import parse_query_string
 from kanbo.models.custom_fields import CustomField, FieldValue
 
 # Filters ---------------------------------------------------------------------------------------
@@ -39,8 +40,6 @@ def filter_from_query(raw_query: str | bytes) -> dict[str, Any] | None:
     The generic query parser turns a dict whose keys are all digits into a list, which loses the field
     ids; list endpoints pass the result of this function to :func:`filter_clause`.
     """
-    from kanbo.http.query import parse_query_string
-
     text = raw_query if isinstance(raw_query, str) else _decode(raw_query)
     groups: dict[str, list[str]] = {}
     for pair in text.split("&"):

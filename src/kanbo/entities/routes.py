@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from kanbo.auth.context import Ctx, api_context
-from kanbo.core.errors import BadRequest
+from kanbo.core.errors import BadRequest, Unprocessable
 from kanbo.core.values import as_int
 from kanbo.custom_fields.values import load_catalog
 from kanbo.entities import repository, service
@@ -64,8 +64,6 @@ def _ids_body(data: Any) -> list[int]:
             raise BadRequest(f"Item {index}: id must be a positive integer")
         ids.append(number)
     if len(ids) > 250:
-        from kanbo.core.errors import Unprocessable
-
         raise Unprocessable("Limit 250 per page")
     return ids
 

@@ -17,6 +17,7 @@ from kanbo.core.principal import Principal
 from kanbo.core.time import now
 from kanbo.custom_fields.values import event_changes, load_catalog, reindex, write_values
 from kanbo.entities.fields import actor_field, int_field, user_field, users_map
+from kanbo.entities.repository import load_for_update
 from kanbo.entities.spec import EntitySpec, WriteContext
 from kanbo.events.service import Change, actor_id, record_many
 from kanbo.models.entities import EntityColumns
@@ -124,8 +125,6 @@ async def update_many(session: AsyncSession, principal: Principal, spec: EntityS
             ctx.errors.add(request_id, "id", "This value should not be blank.", "NotBlank")
         ids.append(entity_id or 0)
     ctx.errors.raise_if_any()
-    from kanbo.entities.repository import load_for_update
-
     rows = await load_for_update(session, spec.kind, ids)
     if fixed_id is not None and fixed_id not in rows:
         raise NotFound(f"{spec.kind.singular.capitalize()} {fixed_id} not found")

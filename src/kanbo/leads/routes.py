@@ -1,11 +1,9 @@
 from fastapi import APIRouter
 
 from kanbo.entities.routes import make_router
-from kanbo.leads.complex import router as complex_router
 from kanbo.leads.loss_reasons import router as loss_reasons_router
 from kanbo.leads.spec import LEAD_SPEC
 
 router = APIRouter()
 router.include_router(loss_reasons_router)
-router.include_router(complex_router)
 router.include_router(make_router(LEAD_SPEC))

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select
 
 from kanbo.accounts.rights import stage_letter, stage_rights_clause
-from kanbo.core.errors import Errors, Forbidden
+from kanbo.core.errors import BadRequest, Errors, Forbidden
 from kanbo.core.time import now
 from kanbo.custom_fields.values import missing_required
 from kanbo.entities.fields import int_field, text_field
@@ -16,7 +16,8 @@ from kanbo.entities.repository import range_clause
 from kanbo.entities.spec import EntitySpec, ReadContext, WriteContext
 from kanbo.entities.wire import link_item
 from kanbo.events.service import Change
-from kanbo.http.query import ListQuery, as_int_list, as_range
+from kanbo.http.query import ListQuery, as_int_list, as_range, to_int
+from kanbo.leads.loss_reasons import render_loss_reason
 from kanbo.leads.stages import StageMap, closed_at_after_move
 from kanbo.models.entities import Company, Contact, Lead, LeadContact, LossReason
 
@@ -198,9 +199,6 @@ def extra_filters(query: ListQuery, model: Any) -> list[ColumnElement[bool]]:
 
 
 def _statuses_clause(model: Any, raw: Any) -> ColumnElement[bool]:
-    from kanbo.core.errors import BadRequest
-    from kanbo.http.query import to_int
-
     entries = raw if isinstance(raw, list) else [raw]
     pairs = []
     for index, entry in enumerate(entries):
@@ -238,8 +236,6 @@ async def preload(read: ReadContext, rows: list[Lead]) -> None:
 
 
 def render_extra(read: ReadContext, row: Lead, body: dict[str, Any]) -> None:
-    from kanbo.leads.loss_reasons import render_loss_reason
-
     leading: dict[str, Any] = {"price": row.price}
     body["_leading"] = leading
     body.update({"status_id": row.status_id, "pipeline_id": row.pipeline_id, "loss_reason_id": row.loss_reason_id,

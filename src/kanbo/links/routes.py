@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
+from kanbo.accounts import rights
 from kanbo.auth.context import Ctx, api_context
 from kanbo.core.errors import BadRequest
 from kanbo.entities.kinds import KINDS, EntityKind
@@ -54,8 +55,6 @@ def _router(kind: EntityKind) -> APIRouter:
             raise BadRequest("filter[entity_id] is required")
         ids = as_int_list(raw["entity_id"], "filter[entity_id]")[:250]
         from sqlalchemy import select
-
-        from kanbo.accounts import rights
 
         model: Any = kind.model
         visible = list(await ctx.session.scalars(select(model.id).where(

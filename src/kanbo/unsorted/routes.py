@@ -14,6 +14,7 @@ from kanbo.http.query import parse_list_query, parse_query_string
 from kanbo.http.responses import HalResponse, no_content
 from kanbo.http.route import TxRoute
 from kanbo.unsorted import actions, service
+from kanbo.unsorted.complex import router as complex_router
 from kanbo.unsorted.wire import (
     render_added_list,
     render_linked,
@@ -23,6 +24,7 @@ from kanbo.unsorted.wire import (
 )
 
 router = APIRouter(route_class=TxRoute)
+router.include_router(complex_router)  # POST /api/v4/leads/complex
 BASE = "/api/v4/leads/unsorted"
 
 

@@ -32,6 +32,7 @@ from kanbo.leads.spec import LEAD_SPEC
 from kanbo.leads.stages import StageMap
 from kanbo.models.activity import Unsorted
 from kanbo.models.entities import Contact
+from kanbo.notes.service import add_note
 from kanbo.unsorted.metadata import CATEGORIES, dedupe_key, describe_key, parse_metadata
 
 WRITABLE = ("forms", "sip", "chats")
@@ -280,8 +281,6 @@ def call_params(meta: dict[str, Any], **extra: Any) -> dict[str, Any]:
 
 async def add_call_note(session: AsyncSession, principal: Principal, lead_id: int, note_type: str,
                         params: dict[str, Any], created_by: int | None = None) -> Any:
-    from kanbo.notes.service import add_note
-
     return await add_note(session, principal, "leads", lead_id, note_type, params, check_rights=False,
                           created_by=created_by)
 

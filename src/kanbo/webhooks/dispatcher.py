@@ -22,6 +22,7 @@ from kanbo.core.time import now as unix_now
 from kanbo.models.accounts import Account
 from kanbo.models.events import Event
 from kanbo.models.webhooks import EventOutbox, Webhook, WebhookDelivery
+from kanbo.webhooks import payload
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -66,8 +67,6 @@ async def fan_out(db: Database, *, batch: int = 200) -> int:
 
 
 async def _fan_out_account(session: AsyncSession, account_id: int, events: list[Event], stamp: int) -> None:
-    from kanbo.webhooks.payload import codes_for
-
     bind_account(session, account_id)
     webhooks = list((await session.scalars(
         select(Webhook).where(Webhook.disabled.is_(False)).order_by(Webhook.sort, Webhook.id)
@@ -77,7 +76,7 @@ async def _fan_out_account(session: AsyncSession, account_id: int, events: list[
     account = await session.get(Account, account_id)
     if account is None:
         return
-    coded: list[tuple[str, Event]] = [(code, event) for event in events for code in codes_for(event)]
+    coded: list[tuple[str, Event]] = [(code, event) for event in events for code in payload.codes_for(event)]
     if not coded:
         return
     try:
@@ -132,15 +131,13 @@ def _unrenderable(account: Account, webhook: Webhook, items: list[tuple[str, Eve
 
 async def _delivery(session: AsyncSession, account: Account, webhook: Webhook,
                     items: list[tuple[str, Event]], stamp: int) -> WebhookDelivery:
-    from kanbo.webhooks.payload import render_json, render_kommo
-
     body: str
     if webhook.format == "standard":
-        rendered: Any = await render_json(session, account, items)
+        rendered: Any = await payload.render_json(session, account, items)
         body = json.dumps(rendered, ensure_ascii=False, separators=(",", ":"))
         content_type = JSON
     else:
-        body = await render_kommo(session, account, items)
+        body = await payload.render_kommo(session, account, items)
         content_type = FORM
     return WebhookDelivery(
         account_id=account.id, uid=uuid.uuid4().hex, webhook_id=webhook.id,

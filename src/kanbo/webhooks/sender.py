@@ -28,6 +28,7 @@ from kanbo.config import get_settings
 from kanbo.core.db import Database, unscoped
 from kanbo.core.errors import KanboError
 from kanbo.models.webhooks import Webhook, WebhookAttempt, WebhookDelivery
+from kanbo.webhooks.safety import resolve_checked
 from kanbo.webhooks.transport import pinned
 
 log = logging.getLogger("kanbo.webhooks")
@@ -181,8 +182,6 @@ def headers_for(item: Claimed, timestamp: int) -> dict[str, str]:
 async def post(client: httpx.AsyncClient, item: Claimed) -> Outcome:
     """One attempt: resolve and check the destination, POST to a checked address without following
     redirects, read at most 4 KiB of the answer."""
-    from kanbo.webhooks.safety import resolve_checked
-
     settings = get_settings().webhooks
     timeout = float(settings.timeout_seconds)
     started = time.monotonic()

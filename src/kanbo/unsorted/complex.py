@@ -5,7 +5,9 @@ a contact whose phone or email already belongs to a contact is linked instead of
 answer says ``merged: true``.
 
 A lead with ``_embedded.metadata`` (``category`` ``forms`` or ``sip`` plus that category's metadata)
-becomes an incoming lead instead (spec §5.6): it is added through the incoming-leads service.
+becomes an incoming lead instead (spec §5.6): it is added through the incoming-leads service. That is
+why this leads endpoint lives in ``unsorted``: it uses the entities below it and the incoming leads
+beside it, and the entities layer may not reach up into activity.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from kanbo.http.responses import HalResponse
 from kanbo.http.route import TxRoute
 from kanbo.leads.spec import LEAD_SPEC
 from kanbo.models.accounts import Account
+from kanbo.unsorted.service import add_incoming
 
 router = APIRouter(route_class=TxRoute)
 MAX_COMPLEX = 50
@@ -111,8 +114,6 @@ def _complex_path(path: str) -> str:
 
 
 async def _incoming(ctx: Ctx, items: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
-    from kanbo.unsorted.service import add_incoming
-
     by_category: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for request_id, item in items:
         metadata = _metadata(item) or {}
