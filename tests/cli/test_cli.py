@@ -265,8 +265,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _serve(url: str, port: int) -> tuple[subprocess.Popen[str], dict[str, Any]]:
-    process = subprocess.Popen([sys.executable, "-m", "kanbo", "serve", "--port", str(port)], env=cli_env(url),
+def _serve(url: str, port: int, *extra: str) -> tuple[subprocess.Popen[str], dict[str, Any]]:
+    process = subprocess.Popen([sys.executable, "-m", "kanbo", "serve", "--port", str(port), *extra], env=cli_env(url),
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert process.stdout is not None
@@ -346,3 +346,25 @@ def test_demo_fills_an_account(backend: str, tmp_path: Path, request: pytest.Fix
     out = ok(url, "demo", "--subdomain", "filled", "--leads", "40")
     assert out["leads"] == 40 and out["contacts"] == 40 and out["companies"] == 4
     in_thread(lambda: asyncio.run(_check_demo_data(url, "filled", 40)))
+
+
+def test_serve_makes_no_demo_account_on_postgresql_unless_asked():
+    url, name = in_thread(databases.new_pg_database)
+    try:
+        process, first = _serve(url, _free_port())
+        _stop(process)
+        assert first["demo"] is None
+        process, first = _serve(url, _free_port(), "--demo")
+        _stop(process)
+        assert first["demo"]["subdomain"] == "demo"
+    finally:
+        in_thread(databases.TestDatabase(url=url, kind="postgresql", name=name).drop)
+
+
+def test_the_demo_rule():
+    from kanbo.cli.server import demo_wanted
+
+    assert demo_wanted(None, "sqlite+aiosqlite:///x.db") is True
+    assert demo_wanted(None, "postgresql+asyncpg://u@h/db") is False
+    assert demo_wanted(True, "postgresql+asyncpg://u@h/db") is True
+    assert demo_wanted(False, "sqlite+aiosqlite:///x.db") is False

@@ -60,16 +60,20 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="Port to listen on (0: any free port)."),
     workers: int = typer.Option(1, help="Number of API processes."),
+    demo: bool | None = typer.Option(None, "--demo/--no-demo",
+                                     help="Create the demo account on an empty database (default: on SQLite only)."),
 ) -> None:
-    """Upgrade the schema, create the demo account on an empty database, and serve the API."""
+    """Upgrade the schema, create the demo account on an empty SQLite database, and serve the API."""
     import uvicorn
 
     sock = listen(host, port)
     port = int(sock.getsockname()[1])
     new = prepare_database()
-    demo = run_in_transaction(lambda s: _ensure_demo(s, f"{host}:{port}"))
+    created = None
+    if demo_wanted(demo, database_url()):
+        created = run_in_transaction(lambda s: _ensure_demo(s, f"{host}:{port}"))
     emit({"listening": _url(host, port), "database": describe_database(database_url()), "new_database": new,
-          "demo": demo})
+          "demo": created})
     config = uvicorn.Config("kanbo.app:create_app", factory=True, host=host, port=port, workers=workers,
                             log_level="info", proxy_headers=True)
     server = uvicorn.Server(config)
@@ -86,6 +90,12 @@ def serve(
         sock.close()
     if config.workers == 1 and not server.started:
         raise typer.Exit(3)  # uvicorn's code for a failed start (it logged why)
+
+
+def demo_wanted(flag: bool | None, url: str) -> bool:
+    """The demo account is made on the embedded SQLite default, or when asked for with ``--demo``;
+    never silently on PostgreSQL, where an operator's real accounts live."""
+    return flag if flag is not None else url.startswith("sqlite")
 
 
 async def _ensure_demo(session: AsyncSession, domain: str) -> dict[str, Any] | None:
