@@ -2,7 +2,8 @@
 
 Every statement that reads ``phone_rev`` during ``query=``, the PHONE filter, a call, an incoming lead and
 a complex add is explained with its own parameters. SQLite (no statistics: a new database) must search
-``field_values`` through ``ix_field_values_phone`` and by primary key only, and contacts by key only.
+``field_values`` through ``ix_field_values_phone`` (ranges by both bounds) and by primary key only, and
+contacts by key only.
 PostgreSQL, after ``ANALYZE`` of an account with a few thousand phones and with sequential scans
 disabled, must use ``ix_field_values_phone`` with ``phone_rev`` in its index condition, and read
 ``field_values`` only through an index condition on a key column (its plans for the contacts at 100,000
@@ -57,10 +58,13 @@ def _sqlite_problems(plan: list[str]) -> list[str]:
     for line in plan:
         if line.startswith("SEARCH field_values") and "ix_field_values_phone" not in line \
                 and "PRIMARY KEY" not in line and "ix_field_values_kind" not in line \
-                and "ix_field_values_search (account_id=? AND entity_type=? AND text>?" not in line:
+                and "ix_field_values_search (account_id=? AND entity_type=? AND text>? AND text<?)" not in line:
             problems.append(line)  # the phone index, the primary key, the email and text-prefix indexes
         if line.startswith(("SEARCH contacts", "SEARCH companies")) and "rowid=?" not in line:
             problems.append(line)
+        for column in ("phone_rev", "text"):  # a prefix range is searched by both of its bounds
+            if f"{column}>?" in line and f"{column}<?" not in line:
+                problems.append(line)
     if not any("ix_field_values_phone (account_id=? AND phone_rev" in line for line in plan):
         problems.append("ix_field_values_phone is not searched by phone_rev")
     return problems

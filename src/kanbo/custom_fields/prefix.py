@@ -24,19 +24,22 @@ class prefix_range(FunctionElement[bool]):
     type = Boolean()
     name = "prefix_range"
     inherit_cache = True
+    # A condition in itself: without this, SQLite (no native boolean) gets ``… AND column < ? = 1``,
+    # which parses as ``(column < ?) = 1`` and leaves the index only the lower bound to search by.
+    _is_implicitly_boolean = True
 
 
 @compiles(prefix_range)
 def _prefix_default(element: prefix_range, compiler: SQLCompiler, **kw: Any) -> str:
     column, low, high = list(element.clauses)
-    return compiler.process(and_(column >= low, column < high), **kw)
+    return compiler.process(and_(column >= low, column < high).self_group(), **kw)
 
 
 @compiles(prefix_range, "postgresql")
 def _prefix_postgresql(element: prefix_range, compiler: SQLCompiler, **kw: Any) -> str:
     column, low, high = list(element.clauses)
     return compiler.process(and_(column.op("~>=~", is_comparison=True)(low),
-                                 column.op("~<~", is_comparison=True)(high)), **kw)
+                                 column.op("~<~", is_comparison=True)(high)).self_group(), **kw)
 
 
 def successor(text: str) -> str | None:
