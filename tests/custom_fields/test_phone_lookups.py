@@ -177,3 +177,12 @@ async def test_complex_add_links_the_contact_by_every_form(client, book):
     fresh = await client.post("/api/v4/leads/complex?duplicate_control=true", headers=book.tenant.headers, json=[
         {"name": "Short", "_embedded": {"contacts": [{"name": "C", "custom_fields_values": [phone("45-67-89")]}]}}])
     assert fresh.json()[0]["merged"] is False and fresh.json()[0]["contact_id"] != book.contact
+
+
+async def test_names_are_searched_unless_a_phone_is_asked_where_phones_live(client, book):
+    (lead,) = await create(client, book.tenant, "leads", [{"name": "Order 2024-01-15"}])
+    (named,) = await create(client, book.tenant, "contacts", [{"name": "Desk 2024-01-15"}])
+    found = await client.get("/api/v4/leads?query=2024-01-15", headers=book.tenant.headers)
+    assert [item["id"] for item in found.json()["_embedded"]["leads"]] == [lead]  # leads have no PHONE field
+    assert await book.by_query("2024-01-15") == []  # contacts: a phone of 8 digits, looked up by the rule
+    assert await book.by_query("Desk 2024") == [named] and await book.by_query("2024-01") == [named]

@@ -76,10 +76,10 @@ def shared_filters(kind: EntityKind, query: ListQuery, catalog: FieldCatalog) ->
         text = text.strip()
         number = as_int(text) if text.isascii() and text.isdigit() else None  # "²" or 30 digits: no id
         found = search_clause(catalog, model.id, text, [number] if number is not None else [])
-        # A phone number is looked up by the phone rule through indexes; names are searched for other texts
-        # (a substring of every name: a scan).
-        clauses.append(found if is_phone_query(text) else
-                       or_(model.name.ilike(f"%{_escape(text)}%", escape="\\"), found))
+        # Where phones live, a phone number is looked up by the phone rule through indexes only; other texts
+        # (and every text for leads) are also searched in names (a substring of every name: a scan).
+        phone_only = is_phone_query(text) and catalog.field("PHONE") is not None
+        clauses.append(found if phone_only else or_(model.name.ilike(f"%{_escape(text)}%", escape="\\"), found))
     return clauses
 
 
