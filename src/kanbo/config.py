@@ -1,4 +1,9 @@
-"""Settings, read from ``KANBO_*`` environment variables, in small groups."""
+"""Settings, read from ``KANBO_*`` environment variables, in small groups (pydantic-settings).
+
+Every field names its variable in full (``validation_alias``), so a name is greppable and the README's
+configuration table can be checked against this file. An empty variable means the default; a value that
+is not of the field's type stops the process with pydantic's message naming the variable.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +11,14 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any, ClassVar
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(f"KANBO_{name}", default)
-
-
-def _int(name: str, default: int) -> int:
-    raw = os.environ.get(f"KANBO_{name}")
-    if raw is None or raw.strip() == "":
-        return default
-    return int(raw)
-
-
-def _float(name: str, default: float) -> float:
-    raw = os.environ.get(f"KANBO_{name}")
-    if raw is None or raw.strip() == "":
-        return default
-    return float(raw)
-
-
-def _bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(f"KANBO_{name}")
-    if raw is None or raw.strip() == "":
-        return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+class _Group(BaseSettings):
+    model_config = SettingsConfigDict(env_ignore_empty=True, frozen=True, extra="ignore", populate_by_name=False)
 
 
 # The data folder when KANBO_HOME is not set, relative to the current directory (as it always was).
@@ -38,14 +26,17 @@ DEFAULT_HOME = "var"
 DATABASE_FILE = "kanbo.db"
 
 
+def _home_path(raw: str) -> Path:
+    return Path(raw.strip() or DEFAULT_HOME).expanduser().resolve()
+
+
 def data_home() -> Path:
     """``KANBO_HOME`` (default ``./var``) as an absolute path: where the SQLite database lives."""
-    raw = _env("HOME", "").strip() or DEFAULT_HOME
-    return Path(raw).expanduser().resolve()
+    return _home_path(DatabaseSettings().home)
 
 
-def default_database_url() -> str:
-    return f"sqlite+aiosqlite:///{data_home() / DATABASE_FILE}"
+def default_database_url(home: Path | None = None) -> str:
+    return f"sqlite+aiosqlite:///{(home or data_home()) / DATABASE_FILE}"
 
 
 def normalise_database_url(url: str) -> str:
@@ -82,69 +73,91 @@ def absolute_sqlite_url(url: str) -> str:
 
 def database_url() -> str:
     """``KANBO_DATABASE_URL`` when set, else ``$KANBO_HOME/kanbo.db``; SQLite paths made absolute."""
-    raw = _env("DATABASE_URL", "").strip()
-    return absolute_sqlite_url(normalise_database_url(raw) if raw else default_database_url())
+    return DatabaseSettings().url
 
 
-@dataclass(frozen=True)
-class DatabaseSettings:
-    url: str = field(default_factory=database_url)
-    busy_timeout_ms: int = field(default_factory=lambda: _int("SQLITE_BUSY_TIMEOUT_MS", 10000))
-    pool_size: int = field(default_factory=lambda: _int("DB_POOL_SIZE", 10))
+def _resolve_url(raw: str, home: str) -> str:
+    raw = raw.strip()
+    return absolute_sqlite_url(normalise_database_url(raw) if raw else default_database_url(_home_path(home)))
 
 
-@dataclass(frozen=True)
-class HttpSettings:
-    max_body_bytes: int = field(default_factory=lambda: _int("MAX_BODY_BYTES", 10 * 1024 * 1024))
-    default_limit: int = 50
-    max_limit: int = 250
-    max_batch: int = 250
-    rate_limit_rps: float = field(default_factory=lambda: _float("RATE_LIMIT_RPS", 7.0))
-    session_rate_limit_rps: float = field(default_factory=lambda: _float("SESSION_RATE_LIMIT_RPS", 50.0))
-    redis_url: str = field(default_factory=lambda: _env("REDIS_URL", ""))
+class DatabaseSettings(_Group):
+    raw_url: str = Field("", validation_alias="KANBO_DATABASE_URL")
+    home: str = Field("", validation_alias="KANBO_HOME")
+    busy_timeout_ms: int = Field(10000, validation_alias="KANBO_SQLITE_BUSY_TIMEOUT_MS")
+    pool_size: int = Field(10, validation_alias="KANBO_DB_POOL_SIZE")
+
+    @property
+    def url(self) -> str:
+        return _resolve_url(self.raw_url, self.home)
+
+
+class HttpSettings(_Group):
+    max_body_bytes: int = Field(10 * 1024 * 1024, validation_alias="KANBO_MAX_BODY_BYTES")
+    default_limit: ClassVar[int] = 50  # fixed, not a setting
+    max_limit: ClassVar[int] = 250  # fixed, not a setting
+    max_batch: ClassVar[int] = 250  # fixed, not a setting
+    rate_limit_rps: float = Field(7.0, validation_alias="KANBO_RATE_LIMIT_RPS")
+    session_rate_limit_rps: float = Field(50.0, validation_alias="KANBO_SESSION_RATE_LIMIT_RPS")
+    redis_url: str = Field("", validation_alias="KANBO_REDIS_URL")
     # Host used in links when a request carries no Host header (never in practice).
-    public_host: str = field(default_factory=lambda: _env("PUBLIC_HOST", ""))
+    public_host: str = Field("", validation_alias="KANBO_PUBLIC_HOST")
 
 
-@dataclass(frozen=True)
-class AuthSettings:
+class AuthSettings(_Group):
     # Signing key for access tokens. Empty: a key generated once and kept in the database,
     # so every process of one installation shares it.
-    secret_key: str = field(default_factory=lambda: _env("SECRET_KEY", ""))
-    access_token_ttl: int = 24 * 3600
-    refresh_token_ttl: int = 90 * 24 * 3600
-    code_ttl: int = 20 * 60
-    session_ttl: int = field(default_factory=lambda: _int("SESSION_TTL", 14 * 24 * 3600))
-    secure_cookies: bool = field(default_factory=lambda: _bool("SECURE_COOKIES", False))
+    secret_key: str = Field("", validation_alias="KANBO_SECRET_KEY")
+    access_token_ttl: ClassVar[int] = 24 * 3600  # fixed, not a setting
+    refresh_token_ttl: ClassVar[int] = 90 * 24 * 3600  # fixed, not a setting
+    code_ttl: ClassVar[int] = 20 * 60  # fixed, not a setting
+    session_ttl: int = Field(14 * 24 * 3600, validation_alias="KANBO_SESSION_TTL")
+    secure_cookies: bool = Field(False, validation_alias="KANBO_SECURE_COOKIES")
     # A used refresh token may be exchanged again this many seconds after its first use (a client
     # retrying after a lost answer); later, presenting it revokes the whole grant.
-    refresh_reuse_seconds: int = field(default_factory=lambda: _int("OAUTH_REFRESH_REUSE_SECONDS", 60))
+    refresh_reuse_seconds: int = Field(60, validation_alias="KANBO_OAUTH_REFRESH_REUSE_SECONDS")
     # Failed browser sign-ins, per account and email and per client address: after this many in a row,
     # blocked for base seconds, doubling with each further failure up to max seconds (0 disables).
-    login_throttle_after: int = field(default_factory=lambda: _int("LOGIN_THROTTLE_AFTER", 5))
-    login_throttle_base_seconds: float = field(default_factory=lambda: _float("LOGIN_THROTTLE_BASE_SECONDS", 1.0))
-    login_throttle_max_seconds: float = field(default_factory=lambda: _float("LOGIN_THROTTLE_MAX_SECONDS", 900.0))
+    login_throttle_after: int = Field(5, validation_alias="KANBO_LOGIN_THROTTLE_AFTER")
+    login_throttle_base_seconds: float = Field(1.0, validation_alias="KANBO_LOGIN_THROTTLE_BASE_SECONDS")
+    login_throttle_max_seconds: float = Field(900.0, validation_alias="KANBO_LOGIN_THROTTLE_MAX_SECONDS")
 
 
-def _int_tuple(name: str, default: str) -> tuple[int, ...]:
-    raw = _env(name, default)
-    if raw.strip() == "":
-        raw = default
-    return tuple(int(part) for part in raw.split(",") if part.strip())
-
-
-@dataclass(frozen=True)
-class WebhookSettings:
+class WebhookSettings(_Group):
     # Loopback and private destinations (a local automation tool); link-local/metadata never.
-    allow_private: bool = field(default_factory=lambda: _bool("WEBHOOKS_ALLOW_PRIVATE", False))
-    max_per_account: int = field(default_factory=lambda: _int("WEBHOOKS_MAX", 100))
-    timeout_seconds: float = field(default_factory=lambda: _float("WEBHOOKS_TIMEOUT", 2.0))
+    allow_private: bool = Field(False, validation_alias="KANBO_WEBHOOKS_ALLOW_PRIVATE")
+    max_per_account: int = Field(100, validation_alias="KANBO_WEBHOOKS_MAX")
+    timeout_seconds: float = Field(2.0, validation_alias="KANBO_WEBHOOKS_TIMEOUT")
     # Seconds between failed attempts; after the list, every 86400 until max_age_seconds in total.
-    retry_schedule: tuple[int, ...] = field(default_factory=lambda: _int_tuple(
-        "WEBHOOKS_RETRY_SCHEDULE", "60,300,900,3600,10800,21600,43200,86400"))
-    max_age_seconds: int = 259200
+    retry_schedule: Annotated[tuple[int, ...], NoDecode] = Field(
+        (60, 300, 900, 3600, 10800, 21600, 43200, 86400), validation_alias="KANBO_WEBHOOKS_RETRY_SCHEDULE")
+    max_age_seconds: ClassVar[int] = 259200  # fixed, not a setting
     # Settled deliveries (and their attempts) stay in the delivery log this many days, then are pruned.
-    log_days: int = field(default_factory=lambda: _int("WEBHOOKS_LOG_DAYS", 30))
+    log_days: int = Field(30, validation_alias="KANBO_WEBHOOKS_LOG_DAYS")
+
+    @field_validator("retry_schedule", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.split(",") if part.strip())
+        return value
+
+
+class LimitSettings(_Group):
+    max_pipelines: int = Field(10, validation_alias="KANBO_MAX_PIPELINES")
+    max_stages: int = Field(100, validation_alias="KANBO_MAX_STAGES")
+
+
+class WorkerSettings(_Group):
+    # ``kanbo serve`` runs the webhook worker inside the app unless this is false (``kanbo worker``).
+    in_process: bool = Field(True, validation_alias="KANBO_WORKER_IN_PROCESS")
+    # How long a claimed delivery is kept from other workers; a crashed worker's claims expire after it.
+    lease_seconds: int = Field(60, validation_alias="KANBO_WEBHOOKS_LEASE_SECONDS")
+    poll_interval: float = Field(0.5, validation_alias="KANBO_WORKER_POLL_INTERVAL")
+    # Webhook requests one worker has in flight at a time (one small HTTP client per request).
+    concurrency: int = Field(32, validation_alias="KANBO_WEBHOOKS_CONCURRENCY")
+    # ... of which one subscription may have at most this many (a slow destination cannot take them all).
+    per_webhook: int = Field(8, validation_alias="KANBO_WEBHOOKS_CONCURRENCY_PER_WEBHOOK")
 
 
 @dataclass(frozen=True)
@@ -152,8 +165,8 @@ class Settings:
     db: DatabaseSettings = field(default_factory=DatabaseSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
-    limits: LimitSettings = field(default_factory=lambda: LimitSettings())
-    worker: WorkerSettings = field(default_factory=lambda: WorkerSettings())
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    worker: WorkerSettings = field(default_factory=WorkerSettings)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
 
 
@@ -167,24 +180,5 @@ def reset_settings() -> None:
     get_settings.cache_clear()
 
 
-@dataclass(frozen=True)
-class LimitSettings:
-    max_pipelines: int = field(default_factory=lambda: _int("MAX_PIPELINES", 10))
-    max_stages: int = field(default_factory=lambda: _int("MAX_STAGES", 100))
-
-
 def get_limits() -> LimitSettings:
     return get_settings().limits
-
-
-@dataclass(frozen=True)
-class WorkerSettings:
-    # ``kanbo serve`` runs the webhook worker inside the app unless this is false (``kanbo worker``).
-    in_process: bool = field(default_factory=lambda: _bool("WORKER_IN_PROCESS", True))
-    # How long a claimed delivery is kept from other workers; a crashed worker's claims expire after it.
-    lease_seconds: int = field(default_factory=lambda: _int("WEBHOOKS_LEASE_SECONDS", 60))
-    poll_interval: float = field(default_factory=lambda: _float("WORKER_POLL_INTERVAL", 0.5))
-    # Webhook requests one worker has in flight at a time (one small HTTP client per request).
-    concurrency: int = field(default_factory=lambda: _int("WEBHOOKS_CONCURRENCY", 32))
-    # ... of which one subscription may have at most this many (a slow destination cannot take them all).
-    per_webhook: int = field(default_factory=lambda: _int("WEBHOOKS_CONCURRENCY_PER_WEBHOOK", 8))
