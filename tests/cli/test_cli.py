@@ -10,11 +10,10 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -23,13 +22,7 @@ import pytest_asyncio
 from tests.support import databases
 
 pytestmark = pytest.mark.slow
-T = TypeVar("T")
 
-
-def in_thread(work: Callable[[], T]) -> T:
-    """Run blocking code that uses ``asyncio.run`` away from the test session's event loop."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(work).result()
 
 
 def cli_env(url: str) -> dict[str, str]:
@@ -237,11 +230,8 @@ async def test_oauth_code_exchanges_and_refreshes(sqlite: Installation, integrat
 
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[str]:
-    url, name = in_thread(databases.new_pg_database)
-    try:
+    with databases.fresh_pg_database() as url:
         yield url
-    finally:
-        in_thread(databases.TestDatabase(url=url, kind="postgresql", name=name).drop)
 
 
 def test_postgresql_migrate_and_account_create(postgres: str):
@@ -345,20 +335,17 @@ def test_demo_fills_an_account(backend: str, tmp_path: Path, request: pytest.Fix
     ok(url, "migrate")
     out = ok(url, "demo", "--subdomain", "filled", "--leads", "40")
     assert out["leads"] == 40 and out["contacts"] == 40 and out["companies"] == 4
-    in_thread(lambda: asyncio.run(_check_demo_data(url, "filled", 40)))
+    databases.in_thread(lambda: asyncio.run(_check_demo_data(url, "filled", 40)))
 
 
 def test_serve_makes_no_demo_account_on_postgresql_unless_asked():
-    url, name = in_thread(databases.new_pg_database)
-    try:
+    with databases.fresh_pg_database() as url:
         process, first = _serve(url, _free_port())
         _stop(process)
         assert first["demo"] is None
         process, first = _serve(url, _free_port(), "--demo")
         _stop(process)
         assert first["demo"]["subdomain"] == "demo"
-    finally:
-        in_thread(databases.TestDatabase(url=url, kind="postgresql", name=name).drop)
 
 
 def test_the_demo_rule():

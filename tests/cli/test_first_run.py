@@ -8,8 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,11 +21,6 @@ from tests.support import databases
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
-
-def in_thread(work: Callable[[], Any]) -> Any:
-    """Blocking code that runs its own event loop, away from the test session's loop."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(work).result()
 
 
 @dataclass
@@ -91,11 +85,8 @@ def test_relative_locations_are_shown_absolute(tmp_path: Path):
 
 @pytest.fixture
 def empty_postgres() -> Iterator[str]:
-    url, name = in_thread(databases.new_pg_database)
-    try:
+    with databases.fresh_pg_database() as url:
         yield url
-    finally:
-        in_thread(databases.TestDatabase(url=url, kind="postgresql", name=name).drop)
 
 
 def test_empty_postgresql_database(empty_postgres: str, tmp_path: Path):

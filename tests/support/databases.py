@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import os
 import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -81,3 +85,22 @@ def create_test_database(directory: Path) -> TestDatabase:
         url, name = new_pg_database()
         return TestDatabase(url=url, kind="postgresql", name=name)
     return TestDatabase(url=f"sqlite+aiosqlite:///{directory / 'kanbo.db'}", kind="sqlite")
+
+
+T = TypeVar("T")
+
+
+def in_thread(work: Callable[[], T]) -> T:
+    """Blocking work that runs its own event loop (``asyncio.run``), away from the test session's loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
+@contextlib.contextmanager
+def fresh_pg_database() -> Iterator[str]:
+    """A new empty PostgreSQL database for one test (or module), dropped afterwards."""
+    url, name = in_thread(new_pg_database)
+    try:
+        yield url
+    finally:
+        in_thread(TestDatabase(url=url, kind="postgresql", name=name).drop)
