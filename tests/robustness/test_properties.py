@@ -76,9 +76,10 @@ SEGMENTS = ["", "0", "1", "2", "id", "from", "to", "statuses", "pipeline_id", "s
 
 
 @st.composite
-def query_key(draw: st.DrawFn) -> str:
+def query_key(draw: st.DrawFn, ids: tuple[str, ...]) -> str:
     base = draw(st.one_of(st.sampled_from(BASES), small_text))
-    segments = draw(st.lists(st.one_of(st.sampled_from(SEGMENTS), small_text), max_size=4))
+    segment = st.one_of(st.sampled_from(SEGMENTS), st.sampled_from(ids), small_text)
+    segments = draw(st.lists(segment, max_size=4))
     key = base + "".join(f"[{s}]" for s in segments)
     if draw(st.booleans()):
         key += draw(st.sampled_from(["]", "[", "[[0]]", "[]]"]))
@@ -96,10 +97,12 @@ def encode(draw: st.DrawFn, text: str, *, key: bool) -> str:
 
 
 @st.composite
-def query_string(draw: st.DrawFn) -> str:
-    pairs = draw(st.lists(st.tuples(query_key(), scalar_text), min_size=1, max_size=8))
+def query_string(draw: st.DrawFn, ids: tuple[str, ...] = ("1",)) -> str:
+    """Pairs of generated keys and values; ``ids`` (real ids: a field's, a lead's) appear in keys and values."""
+    value = st.one_of(scalar_text, st.sampled_from(ids))
+    pairs = draw(st.lists(st.tuples(query_key(ids), value), min_size=1, max_size=8))
     if draw(st.booleans()):  # a repeated key
-        pairs.append((pairs[0][0], draw(scalar_text)))
+        pairs.append((pairs[0][0], draw(value)))
     parts = []
     for key, value in pairs:
         text = draw(encode(key, key=True))
@@ -136,6 +139,16 @@ json_tree = st.recursive(
 )
 
 
+FIELD_TYPES = ["text", "numeric", "checkbox", "select", "multiselect", "date", "url", "textarea", "radiobutton",
+               "streetaddress", "smart_address", "birthday", "legal_entity", "date_time", "price", "category",
+               "items", "tracking_data", "linked_entity", "chained_list", "monetary", "file", "payer", "supplier",
+               "multitext", "x"]
+URLS = ["https://example.com/hook", "http://127.0.0.1/x", "http://[::1]/", "https://xn--80ak6aa92e.com/",
+        "ftp://x", "https://" + "a" * 300 + ".com/", "http://169.254.169.254/", "https://ex ample.com/", "x"]
+EVENTS = ["add_lead", "update_lead", "delete_lead", "status_lead", "responsible_lead", "add_contact", "note_lead",
+          "add_task", "add_unsorted", "x"]
+
+
 def entity_like(ids: list[int]) -> st.SearchStrategy[dict[str, Any]]:
     """Objects close to real ones: mostly plausible values (real ids, timestamps, names), sometimes not."""
     def maybe(plausible: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -152,6 +165,18 @@ def entity_like(ids: list[int]) -> st.SearchStrategy[dict[str, Any]]:
         "field_id": number, "field_code": maybe(st.sampled_from(["PHONE", "EMAIL", "POSITION", "WEB", "x"])),
         "values": st.lists(cf_value, max_size=3) | json_scalar})
     named = st.fixed_dictionaries({}, optional={"id": number, "name": name, "is_main": maybe(st.booleans())})
+    metadata = st.fixed_dictionaries({}, optional={
+        "category": maybe(st.sampled_from(["forms", "sip", "chats"])), "form_id": name, "form_name": name,
+        "form_page": name, "form_sent_at": stamp, "referer": name, "ip": name, "uniq": name, "from": name,
+        "phone": name, "called_at": stamp, "duration": number, "link": name, "service_code": name,
+        "is_call_event_needed": maybe(st.booleans())})
+    letters = maybe(st.sampled_from(["A", "G", "M", "D", "x"]))
+    rights = st.fixed_dictionaries({}, optional={
+        "leads": st.fixed_dictionaries({}, optional={a: letters for a in ("view", "edit", "add", "delete", "export")}),
+        "status_rights": maybe(st.lists(st.fixed_dictionaries({}, optional={
+            "entity_type": kind, "pipeline_id": number, "status_id": number,
+            "rights": st.fixed_dictionaries({}, optional={"view": letters, "edit": letters})}), max_size=2)),
+        "mail_access": maybe(st.booleans()), "catalog_access": maybe(st.booleans())})
     return st.fixed_dictionaries({}, optional={
         "id": number, "name": name, "price": number, "status_id": number, "pipeline_id": number,
         "responsible_user_id": number, "request_id": maybe(small_text), "created_at": stamp, "updated_at": stamp,
@@ -165,7 +190,18 @@ def entity_like(ids: list[int]) -> st.SearchStrategy[dict[str, Any]]:
         "params": maybe(st.fixed_dictionaries({}, optional={"text": name, "uniq": name, "duration": number,
                                                             "phone": name, "link": name})),
         "text": name, "complete_till": stamp, "task_type_id": number, "duration": number, "phone": name,
-        "metadata": json_tree, "sort": number, "color": name, "is_main": maybe(st.booleans()),
+        "metadata": maybe(metadata) | json_tree, "sort": number, "color": name, "is_main": maybe(st.booleans()),
+        # custom fields, pipelines and stages, webhooks, users and roles, incoming leads, calls
+        "type": maybe(st.sampled_from(FIELD_TYPES)), "code": name, "group_id": name,
+        "enums": maybe(st.lists(st.fixed_dictionaries({}, optional={"id": number, "value": name, "sort": number}),
+                                max_size=3)),
+        "statuses": maybe(st.lists(st.fixed_dictionaries({}, optional={
+            "id": number, "name": name, "sort": number, "color": name, "type": number}), max_size=3)),
+        "is_unsorted_on": maybe(st.booleans()), "destination": maybe(st.sampled_from(URLS)),
+        "settings": maybe(st.lists(st.sampled_from(EVENTS), max_size=3)), "email": name, "password": name,
+        "rights": maybe(rights), "source_uid": name, "source_name": name, "uniq": name, "link": name,
+        "direction": maybe(st.sampled_from(["inbound", "outbound", "x"])), "call_status": number,
+        "call_result": name, "source": name, "first_name": name, "last_name": name,
     })
 
 
@@ -191,7 +227,7 @@ def php_form(value: Any, prefix: str = "") -> list[tuple[str, str]]:
 def form_bytes(draw: st.DrawFn, ids: list[int]) -> bytes:
     """A generated query string, or a real-looking object or batch written as PHP form fields."""
     if draw(st.booleans()):
-        return draw(query_string()).encode("utf-8")
+        return draw(query_string(tuple(map(str, ids)))).encode("utf-8")
     entity = entity_like(ids)
     body = draw(st.one_of(st.lists(entity, min_size=1, max_size=4), entity))
     pairs = php_form(body)
@@ -230,7 +266,8 @@ class World:
 
 @pytest_asyncio.fixture
 async def world(app: Any, client: httpx.AsyncClient, tenant: Any) -> World:
-    """A tenant with a lead, a note and a task, so that path parameters can name real rows too."""
+    """A tenant with a lead, a note, a task, a field, a tag, a loss reason, a task type and a role, so that
+    path parameters can name real rows too."""
     headers = tenant.headers
     lead = (await client.post("/api/v4/leads", headers=headers, json=[{"name": "L", "price": 5}])).json()
     lead_id = lead["_embedded"]["leads"][0]["id"]
@@ -243,6 +280,14 @@ async def world(app: Any, client: httpx.AsyncClient, tenant: Any) -> World:
     ids = {"entity_id": lead_id, "lead_id": lead_id, "note_id": note["_embedded"]["notes"][0]["id"],
            "task_id": task["_embedded"]["tasks"][0]["id"], "pipeline_id": pipeline["id"],
            "status_id": pipeline["_embedded"]["statuses"][0]["id"], "user_id": tenant.admin.id}
+    for name, path, body in (("field_id", "/api/v4/leads/custom_fields", {"name": "F", "type": "text"}),
+                             ("tag_id", "/api/v4/leads/tags", {"name": "T"}),
+                             ("reason_id", "/api/v4/leads/loss_reasons", {"name": "R"}),
+                             ("type_id", "/api/v4/tasks/types", {"name": "TT"}),
+                             ("role_id", "/api/v4/roles", {"name": "Role"})):
+        answer = await client.post(path, headers=headers, json=[body])
+        assert answer.status_code == 200, (path, answer.text)
+        ids[name] = next(iter(answer.json()["_embedded"].values()))[0]["id"]
     routes = app_routes(app)
     openapi = {(m.upper(), p) for p, ops in app.openapi()["paths"].items() for m in ops}
     assert openapi <= {(r.method, r.path) for r in routes}  # the walk finds at least what the docs list
@@ -268,7 +313,7 @@ def concrete(draw: st.DrawFn, world: World, *, methods: tuple[str, ...] | None =
 @given(data=st.data())
 async def test_query_strings_never_get_a_server_error(client, world, data):
     route, path = data.draw(concrete(world))
-    query = data.draw(query_string(), label="query")
+    query = data.draw(query_string(tuple(map(str, world.numbers))), label="query")
     body = data.draw(json_bytes(world.numbers), label="body") if route.method in WRITE_METHODS else None
     response = await client.request(route.method, f"{path}?{query}", content=body, headers={
         **world.headers, "Content-Type": "application/json"})
