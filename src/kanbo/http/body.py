@@ -10,7 +10,7 @@ from starlette.requests import Request
 
 from kanbo.config import get_settings
 from kanbo.core.errors import BadRequest, Unprocessable
-from kanbo.http.query import MAX_QUERY_PAIRS, parse_query_string
+from kanbo.http.query import MAX_QUERY_PAIRS, parse_form_body
 
 
 async def _body(request: Request) -> bytes:
@@ -35,7 +35,7 @@ async def read_json(request: Request, *, required: bool = True) -> Any:
     content_type = request.headers.get("content-type", "")
     if "form" in content_type:
         try:
-            return parse_query_string(raw.decode("utf-8"))
+            return parse_form_body(raw.decode("utf-8"))
         except UnicodeDecodeError:
             raise BadRequest("Request body is not valid UTF-8") from None
     raise BadRequest("Request body is not valid JSON")

@@ -114,12 +114,18 @@ def _finish(value: Any) -> Any:
         return list(value)
     if isinstance(value, dict):
         finished = {k: _finish(v) for k, v in value.items()}
-        indexes = [_index(k) for k in finished]
-        if finished and sorted(i for i in indexes if i is not None) == list(range(len(finished))):
-            by_index = dict(zip(indexes, finished.values(), strict=True))
-            return [by_index[i] for i in range(len(finished))]
-        return finished
+        items = _indexed_items(finished)
+        return finished if items is None else items
     return value
+
+
+def _indexed_items(node: dict[str, Any]) -> list[Any] | None:
+    """The values of a level keyed exactly 0..n-1 (any order), in index order; None for any other keys."""
+    indexes = [_index(k) for k in node]
+    if not node or sorted(i for i in indexes if i is not None) != list(range(len(node))):
+        return None
+    by_index = dict(zip(indexes, node.values(), strict=True))
+    return [by_index[i] for i in range(len(node))]
 
 
 def decode_query_bytes(raw: bytes) -> str:
@@ -159,6 +165,14 @@ def parse_query_string(raw: str | bytes) -> Node:
             raise BadRequest("Query values may not contain NUL characters")
         _insert(tree, path, text)
     return {k: _finish(v) for k, v in tree.items()}
+
+
+def parse_form_body(raw: str | bytes) -> Node | list[Any]:
+    """A PHP-style form body: read like a query string, except that fields keyed 0..n-1 at the top level
+    are a list, as PHP's ``$_POST`` reads them: ``0[name]=A&1[name]=B`` is a batch of two objects."""
+    tree = parse_query_string(raw)
+    items = _indexed_items(tree)
+    return tree if items is None else items
 
 
 # Typed accessors ------------------------------------------------------------------------------
