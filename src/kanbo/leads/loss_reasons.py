@@ -9,8 +9,9 @@ from sqlalchemy import func, select, update
 from starlette.requests import Request
 from starlette.responses import Response
 
+from kanbo.accounts import rights
 from kanbo.auth.context import Ctx, api_context
-from kanbo.core.errors import Errors, Forbidden, NotFound
+from kanbo.core.errors import Errors, NotFound
 from kanbo.core.time import now
 from kanbo.entities.fields import int_field, text_field
 from kanbo.http.body import read_batch, read_object
@@ -30,8 +31,7 @@ def render_loss_reason(request: Request, reason: LossReason) -> dict[str, Any]:
 
 
 def _admin(ctx: Ctx) -> None:
-    if not ctx.principal.is_admin:
-        raise Forbidden("Only administrators can change loss reasons")
+    rights.require_admin(ctx.principal, "change loss reasons")
 
 
 def _parse(item: dict[str, Any], errors: Errors, request_id: str, *, create: bool) -> dict[str, Any]:

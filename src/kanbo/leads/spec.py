@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select
 
-from kanbo.accounts.rights import stage_letter, stage_rights_clause
+from kanbo.accounts.rights import stage_letter
 from kanbo.core.errors import BadRequest, Errors, Forbidden
 from kanbo.core.time import now
 from kanbo.custom_fields.values import missing_required
@@ -213,11 +213,6 @@ def _statuses_clause(model: Any, raw: Any) -> ColumnElement[bool]:
     return or_(*pairs)
 
 
-def stage_scope(principal: Any, model: Any) -> list[ColumnElement[bool]]:
-    clause = stage_rights_clause(principal, model.pipeline_id, model.status_id, model.responsible_user_id)
-    return [clause] if clause is not None else []
-
-
 async def preload(read: ReadContext, rows: list[Lead]) -> None:
     ids = [row.id for row in rows]
     if "contacts" in read.with_:
@@ -264,6 +259,6 @@ def render_extra(read: ReadContext, row: Lead, body: dict[str, Any]) -> None:
 
 LEAD_SPEC = EntitySpec(
     kind=LEADS, parse_fields=parse_fields, render_extra=render_extra, prepare=prepare, preload=preload,
-    after_write=after_write, extra_filters=extra_filters, diff=diff, scope=stage_scope,
+    after_write=after_write, extra_filters=extra_filters, diff=diff,
     tracked=("name", "responsible_user_id", "pipeline_id", "status_id", "price"),
 )

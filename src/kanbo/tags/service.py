@@ -16,8 +16,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kanbo.accounts import rights
 from kanbo.core.db import bound_account
-from kanbo.core.errors import Errors, Forbidden, NotFound
+from kanbo.core.errors import Errors, NotFound
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
 from kanbo.core.values import as_int
@@ -254,8 +255,7 @@ async def delete_entity_tags(session: AsyncSession, entity_type: str, entity_ids
 # The tags API -----------------------------------------------------------------------------
 
 def require_admin(principal: Principal) -> None:
-    if not principal.is_admin:
-        raise Forbidden("Only administrators can rename, recolour or delete tags")
+    rights.require_admin(principal, "rename, recolour or delete tags")
 
 
 def _escape_like(text: str) -> str:
