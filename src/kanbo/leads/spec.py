@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select
 
+from kanbo.accounts import rights
 from kanbo.accounts.rights import stage_letter
 from kanbo.core.errors import BadRequest, Errors, Forbidden
 from kanbo.core.time import now
@@ -118,10 +119,13 @@ async def after_write(ctx: WriteContext, rows: list[Lead], items: dict[int, dict
     request_ids: dict[int, str] = ctx.extra["request_ids"]
     contact_ids = {cid for spec in links.values() for cid, _ in spec.get("contacts", [])}
     company_ids = {spec["company"] for spec in links.values() if "company" in spec}
+    # Only what the user may see can be linked: a hidden id is "not found", as in POST /leads/{id}/link.
     live_contacts = set(await ctx.session.scalars(
-        select(Contact.id).where(Contact.id.in_(contact_ids), Contact.is_deleted.is_(False)))) if contact_ids else set()
+        select(Contact.id).where(Contact.id.in_(contact_ids), Contact.is_deleted.is_(False),
+                                 *rights.visible(ctx.principal, "contacts")))) if contact_ids else set()
     live_companies = set(await ctx.session.scalars(
-        select(Company.id).where(Company.id.in_(company_ids), Company.is_deleted.is_(False)))) if company_ids else set()
+        select(Company.id).where(Company.id.in_(company_ids), Company.is_deleted.is_(False),
+                                 *rights.visible(ctx.principal, "companies")))) if company_ids else set()
     stamp = now()
     for row in rows:
         request_id = request_ids[row.id]

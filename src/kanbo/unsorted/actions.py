@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.accounts import rights
-from kanbo.accounts.rights import stage_letter
 from kanbo.companies.spec import COMPANY_SPEC
 from kanbo.contacts.spec import CONTACT_SPEC
 from kanbo.core.errors import BadRequest, Forbidden, NotFound, ValidationFailed
@@ -64,6 +63,11 @@ async def _waiting(session: AsyncSession, principal: Principal, uid: str) -> Uns
         raise NotFound(f"Incoming lead {uid} not found")
     if row.state != "new":
         raise BadRequest(f"Incoming lead {uid} is already {row.state}")
+    lead = await _live(session, Lead, row.lead_id)
+    if lead is not None:  # its lead's edit right, the Incoming stage's included
+        owner = (await users_map(session)).get(lead.responsible_user_id)
+        if not rights.may_entity(principal, "leads", "edit", lead, owner.group_id if owner else None):
+            raise Forbidden(f"You may not sort incoming lead {uid}")
     return row
 
 
@@ -116,7 +120,9 @@ async def accept(session: AsyncSession, principal: Principal, uid: str, raw: Any
         if status_id == stages.incoming.get(lead.pipeline_id):
             raise ValidationFailed.single("status_id", "An incoming lead is accepted into another stage than "
                                                        "Incoming.")
-    if not principal.is_admin and stage_letter(principal, lead.pipeline_id, status_id, "edit") == "D":
+    owner = (await users_map(session)).get(lead.responsible_user_id)
+    if not rights.may_row(principal, "leads", "edit", lead.responsible_user_id, owner.group_id if owner else None,
+                          stage=(lead.pipeline_id, status_id)):
         raise Forbidden(f"You may not move leads into stage {status_id}")
     system = _on_behalf(principal)
     await entities.update_many(session, system, LEAD_SPEC, [("0", {
@@ -197,16 +203,18 @@ async def link(session: AsyncSession, principal: Principal, uid: str, raw: Any) 
     if target is None or target.is_unsorted:
         raise ValidationFailed.single("link.entity_id", f"Lead {entity_id} not found.", code="NotFound")
     owner = users.get(target.responsible_user_id)
-    if not rights.may_row(principal, "leads", "edit", target.responsible_user_id, owner.group_id if owner else None):
+    if not rights.may_entity(principal, "leads", "edit", target, owner.group_id if owner else None):
         raise Forbidden(f"You may not edit lead {entity_id}")
     own_contact = await _live(session, Contact, row.contact_id)
     own_company = await _live(session, Company, row.company_id)
     if chosen is not None and chosen != row.contact_id:
-        contact = await _live(session, Contact, chosen)
+        contact = await session.scalar(select(Contact).where(
+            Contact.id == chosen, Contact.is_deleted.is_(False), *rights.visible(principal, "contacts")))
         if contact is None or contact.is_unsorted:
             raise ValidationFailed.single("link.metadata.contact_id", f"Contact {chosen} not found.",
                                           code="NotFound")
-        contact_id, company_id = contact.id, None
+        contact_id: int | None = contact.id
+        company_id: int | None = None
     else:
         contact_id = own_contact.id if own_contact is not None else None
         company_id = own_company.id if own_company is not None else None
