@@ -18,7 +18,7 @@ from kanbo.entities.spec import EntitySpec, ReadContext, WriteContext
 from kanbo.entities.wire import link_item
 from kanbo.events.service import Change
 from kanbo.http.query import ListQuery, as_int_list, as_range, to_int
-from kanbo.leads.loss_reasons import render_loss_reason
+from kanbo.leads.loss_reasons_wire import render_loss_reason
 from kanbo.leads.stages import StageMap, closed_at_after_move
 from kanbo.models.entities import Company, Contact, Lead, LeadContact, LossReason
 
@@ -177,6 +177,10 @@ def diff(row: Lead, before: dict[str, Any], after: dict[str, Any]) -> list[Chang
     if before["price"] != after["price"]:
         changes.append(Change("sale_field_changed", "lead", row.id, [{"sale_field_value": {"sale": before["price"]}}],
                               [{"sale_field_value": {"sale": after["price"]}}]))
+    if before["loss_reason_id"] != after["loss_reason_id"]:  # a Kanbo event key (Kommo has none)
+        changes.append(Change("lead_loss_reason_changed", "lead", row.id,
+                              [{"loss_reason": {"id": before["loss_reason_id"]}}] if before["loss_reason_id"] else [],
+                              [{"loss_reason": {"id": after["loss_reason_id"]}}] if after["loss_reason_id"] else []))
     return changes
 
 
@@ -264,5 +268,5 @@ def render_extra(read: ReadContext, row: Lead, body: dict[str, Any]) -> None:
 LEAD_SPEC = EntitySpec(
     kind=LEADS, parse_fields=parse_fields, render_extra=render_extra, prepare=prepare, preload=preload,
     after_write=after_write, extra_filters=extra_filters, diff=diff,
-    tracked=("name", "responsible_user_id", "pipeline_id", "status_id", "price"),
+    tracked=("name", "responsible_user_id", "pipeline_id", "status_id", "price", "loss_reason_id"),
 )
