@@ -259,6 +259,11 @@ def stage_rights_clause(principal: Principal, pipeline_col: Any, status_col: Any
     return and_(*clauses) if clauses else None
 
 
+def may_enter_stage(principal: Principal, pipeline_id: int, status_id: int) -> bool:
+    """May the principal move leads into this stage (its ``edit`` stage right is not ``D``)?"""
+    return principal.is_admin or stage_letter(principal, pipeline_id, status_id, "edit") != "D"
+
+
 def stage_letter(principal: Principal, pipeline_id: int, status_id: int, action: str) -> str | None:
     for entry in principal.rights.get("status_rights") or []:
         if entry.get("pipeline_id") == pipeline_id and entry.get("status_id") == status_id:

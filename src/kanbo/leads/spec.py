@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select
 
 from kanbo.accounts import rights
-from kanbo.accounts.rights import stage_letter
 from kanbo.core.errors import BadRequest, Errors, Forbidden
 from kanbo.core.time import now
 from kanbo.custom_fields.values import missing_required
@@ -61,8 +60,7 @@ def parse_fields(ctx: WriteContext, item: dict[str, Any], request_id: str, row: 
     requested_closed = int_field(item, "closed_at", errors, request_id)
     if target is not None:
         pipeline_id, status_id = target
-        letter = stage_letter(ctx.principal, pipeline_id, status_id, "edit")
-        if letter == "D" and not ctx.principal.is_admin:
+        if not rights.may_enter_stage(ctx.principal, pipeline_id, status_id):
             raise Forbidden(f"You may not move leads into stage {status_id}")
         values["pipeline_id"], values["status_id"] = pipeline_id, status_id
         values["closed_at"] = closed_at_after_move(row.status_id if row else None, status_id,
