@@ -1,10 +1,11 @@
 """Accepting, declining and linking an incoming lead (spec §8.1, §8.4 "What accept does").
 
-Rights: each action needs the leads ``edit`` right (any letter but ``D``); a stage the user may not
-edit (``status_rights``) cannot be the target of an accept. An incoming lead belongs to nobody yet, so
-the row-level letters (``M``/``G``) do not apply to its own lead, contact and company: their moves,
-responsible changes and trash are done by the entity services on the incoming lead's behalf, with the
-events recorded in the acting user's name. Linking into an existing lead needs ``edit`` on that lead.
+Rights: each action needs the ``edit`` right on the incoming lead's own lead (its letter for that
+lead's responsible user, and the Incoming stage's ``status_rights``); a stage the user may not edit
+cannot be the target of an accept. Once decided, the moves, responsible changes and trash of the
+incoming lead's lead, contact and company are done by the entity services on its behalf, with the
+events recorded in the acting user's name. Linking into an existing lead needs ``edit`` on that lead,
+and a ``metadata.contact_id`` the user may not see is "not found".
 """
 
 from __future__ import annotations
