@@ -37,7 +37,8 @@ def test_the_list_matches_the_spec():
     assert keys == KEYS_IN_SPEC
 
 
-KANBO_KEYS = ["unsorted_added", "unsorted_accepted", "unsorted_declined", "unsorted_linked"]
+KANBO_KEYS = ["unsorted_added", "unsorted_accepted", "unsorted_declined", "unsorted_linked",
+              "lead_loss_reason_changed"]
 
 
 def test_the_compatibility_notes_count_the_same_keys():

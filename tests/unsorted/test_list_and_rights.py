@@ -63,14 +63,17 @@ async def test_rights(client, tenant):
     no_view = await tenant.add_user(name="No view", rights=restricted_rights(
         leads={"view": "D", "edit": "D", "delete": "D", "export": "D"}))
     assert (await client.get("/api/v4/leads/unsorted", headers=no_view.headers)).status_code == 403
-    # Editing is what accepting and declining need: own-records-only users and users without the
-    # delete right may sort incoming leads they do not own yet.
+    # Editing the incoming lead's lead is what accepting and declining need: own-records-only users
+    # without the delete right sort the incoming leads they are responsible for, and no others.
     own_only = await tenant.add_user(name="Own", rights=restricted_rights(
         leads={"view": "M", "edit": "M", "delete": "D"}, contacts={"edit": "M", "delete": "D"},
         companies={"edit": "M", "delete": "D"}))
-    accepted = await client.post(f"/api/v4/leads/unsorted/{items[0]['uid']}/accept", headers=own_only.headers)
+    refused = await client.post(f"/api/v4/leads/unsorted/{items[0]['uid']}/accept", headers=own_only.headers)
+    assert refused.status_code == 403
+    mine = await add(client, tenant, "forms", [form(source_uid=f"o{i}") for i in range(2)], headers=own_only.headers)
+    accepted = await client.post(f"/api/v4/leads/unsorted/{mine[0]['uid']}/accept", headers=own_only.headers)
     assert accepted.status_code == 200, accepted.text
-    declined = await client.delete(f"/api/v4/leads/unsorted/{items[1]['uid']}/decline", headers=own_only.headers)
+    declined = await client.delete(f"/api/v4/leads/unsorted/{mine[1]['uid']}/decline", headers=own_only.headers)
     assert declined.status_code == 200, declined.text
 
 

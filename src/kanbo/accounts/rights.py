@@ -14,6 +14,8 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from kanbo.core.errors import Errors, Forbidden
 from kanbo.core.principal import Principal
+from kanbo.models.activity import Task
+from kanbo.models.entities import Company, Contact, Lead
 from kanbo.models.users import User
 
 ENTITIES = ("leads", "contacts", "companies", "tasks")
@@ -167,10 +169,8 @@ def may(principal: Principal, entity: str, action: str) -> bool:
     return letter(principal, entity, action) != "D"
 
 
-def may_row(principal: Principal, entity: str, action: str, responsible_user_id: int | None,
+def _allows(granted: str, principal: Principal, responsible_user_id: int | None,
             responsible_group_id: int | None) -> bool:
-    """May the principal do ``action`` on one row, given its responsible user and that user's group."""
-    granted = letter(principal, entity, action)
     if granted == "A":
         return True
     if granted == "M":
@@ -180,6 +180,24 @@ def may_row(principal: Principal, entity: str, action: str, responsible_user_id:
             return True
         return principal.group_id is not None and responsible_group_id == principal.group_id
     return False
+
+
+def may_row(principal: Principal, entity: str, action: str, responsible_user_id: int | None,
+            responsible_group_id: int | None, stage: tuple[int, int] | None = None) -> bool:
+    """May the principal do ``action`` on one row, given its responsible user and that user's group;
+    for a lead, ``stage`` (pipeline id, status id) also applies the stage rights (``status_rights``)."""
+    if not _allows(letter(principal, entity, action), principal, responsible_user_id, responsible_group_id):
+        return False
+    if stage is None or principal.is_admin or action not in STATUS_ACTIONS:
+        return True
+    granted = stage_letter(principal, stage[0], stage[1], action)
+    return granted is None or _allows(granted, principal, responsible_user_id, responsible_group_id)
+
+
+def may_entity(principal: Principal, entity: str, action: str, row: Any, responsible_group_id: int | None) -> bool:
+    """:func:`may_row` for an entity row (a lead's own stage included)."""
+    stage = (row.pipeline_id, row.status_id) if entity == "leads" else None
+    return may_row(principal, entity, action, row.responsible_user_id, responsible_group_id, stage)
 
 
 def scope(principal: Principal, entity: str, action: str,
@@ -196,6 +214,24 @@ def scope(principal: Principal, entity: str, action: str,
         group_members = select(User.id).where(User.group_id == principal.group_id).scalar_subquery()
         return responsible_column.in_(group_members)
     return false()
+
+
+MODELS: dict[str, Any] = {"leads": Lead, "contacts": Contact, "companies": Company, "tasks": Task}
+
+
+def visible(principal: Principal, entity_type: str, model: Any = None,
+            action: str = "view") -> list[ColumnElement[bool]]:
+    """The WHERE clauses limiting a query of ``entity_type`` rows (``model``, default the type's own
+    table; pass an alias when needed) to those the principal may ``action``: the letter of the action
+    and, for leads, the stage rights. Every list and read path asks this, nothing else."""
+    model = model if model is not None else MODELS[entity_type]
+    clauses = [scope(principal, entity_type, action, model.responsible_user_id)]
+    if entity_type == "leads" and action in STATUS_ACTIONS:
+        stage = stage_rights_clause(principal, model.pipeline_id, model.status_id, model.responsible_user_id,
+                                    action)
+        if stage is not None:
+            clauses.append(stage)
+    return clauses
 
 
 # Stage rights (``status_rights``) of leads -----------------------------------------------------
@@ -221,6 +257,11 @@ def stage_rights_clause(principal: Principal, pipeline_col: Any, status_col: Any
         else:
             clauses.append(not_(in_stage))
     return and_(*clauses) if clauses else None
+
+
+def may_enter_stage(principal: Principal, pipeline_id: int, status_id: int) -> bool:
+    """May the principal move leads into this stage (its ``edit`` stage right is not ``D``)?"""
+    return principal.is_admin or stage_letter(principal, pipeline_id, status_id, "edit") != "D"
 
 
 def stage_letter(principal: Principal, pipeline_id: int, status_id: int, action: str) -> str | None:

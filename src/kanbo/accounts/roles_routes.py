@@ -14,7 +14,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kanbo.accounts import repository as repo
-from kanbo.accounts.rights import require_admin
 from kanbo.accounts.roles_service import add_roles, delete_role, update_roles
 from kanbo.accounts.users_wire import render_role, render_user
 from kanbo.auth.context import Ctx, api_context
@@ -69,24 +68,21 @@ async def get_role(role_id: int, ctx: Ctx = Depends(api_context)) -> Response:
 
 @router.post("/api/v4/roles")
 async def add(ctx: Ctx = Depends(api_context)) -> Response:
-    require_admin(ctx.principal, "add roles")
-    new_roles = await add_roles(ctx.session, await read_batch(ctx.request))
+    new_roles = await add_roles(ctx.session, ctx.principal, await read_batch(ctx.request))
     return created(ctx.request, "roles", [_written(ctx.request, r, rid, updated=False) for rid, r in new_roles])
 
 
 @router.patch("/api/v4/roles")
 async def update_many(ctx: Ctx = Depends(api_context)) -> Response:
-    require_admin(ctx.principal, "change roles")
-    changed = await update_roles(ctx.session, await read_batch(ctx.request))
+    changed = await update_roles(ctx.session, ctx.principal, await read_batch(ctx.request))
     return created(ctx.request, "roles", [_written(ctx.request, r, rid, updated=True) for rid, r in changed])
 
 
 @router.patch("/api/v4/roles/{role_id:int}")
 async def update_one(role_id: int, ctx: Ctx = Depends(api_context)) -> Response:
-    require_admin(ctx.principal, "change roles")
     body = await read_object(ctx.request)
     request_id = "0" if body.get("request_id") is None else str(body["request_id"])
-    [(_, role)] = await update_roles(ctx.session, [(request_id, body)], path_id=role_id)
+    [(_, role)] = await update_roles(ctx.session, ctx.principal, [(request_id, body)], path_id=role_id)
     rendered = render_role(ctx.request, role)
     rendered["updated_at"] = role.updated_at
     return item(ctx.request, rendered)
@@ -94,6 +90,5 @@ async def update_one(role_id: int, ctx: Ctx = Depends(api_context)) -> Response:
 
 @router.delete("/api/v4/roles/{role_id:int}")
 async def delete(role_id: int, ctx: Ctx = Depends(api_context)) -> Response:
-    require_admin(ctx.principal, "delete roles")
-    await delete_role(ctx.session, role_id)
+    await delete_role(ctx.session, ctx.principal, role_id)
     return no_content()

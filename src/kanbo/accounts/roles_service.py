@@ -14,8 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kanbo.accounts import fields
 from kanbo.accounts import repository as repo
 from kanbo.accounts import rights as rights_mod
+from kanbo.accounts.rights import require_admin
 from kanbo.accounts.users_wire import rights_object
 from kanbo.core.errors import BadRequest, Errors, NotFound
+from kanbo.core.principal import Principal
 from kanbo.core.time import now
 from kanbo.models.users import Role
 
@@ -62,7 +64,9 @@ def _check_names(changes: list[RoleChange], existing: dict[str, int], errors: Er
     # Old names still count while the batch runs: swapping two roles' names in one batch is refused.
 
 
-async def add_roles(session: AsyncSession, batch: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, Role]]:
+async def add_roles(session: AsyncSession, principal: Principal, batch: list[tuple[str, dict[str, Any]]]
+                    ) -> list[tuple[str, Role]]:
+    require_admin(principal, "add roles")
     errors = Errors()
     changes = [_read(request_id, item, errors, base=None, creating=True) for request_id, item in batch]
     _check_names(changes, await repo.role_names(session), errors)
@@ -78,9 +82,10 @@ async def add_roles(session: AsyncSession, batch: list[tuple[str, dict[str, Any]
     return created
 
 
-async def update_roles(session: AsyncSession, batch: list[tuple[str, dict[str, Any]]], *,
+async def update_roles(session: AsyncSession, principal: Principal, batch: list[tuple[str, dict[str, Any]]], *,
                        path_id: int | None = None) -> list[tuple[str, Role]]:
     """``PATCH /api/v4/roles`` (items carry ``id``) or ``PATCH /api/v4/roles/{id}`` (``path_id``)."""
+    require_admin(principal, "change roles")
     errors = Errors()
     ids: list[int | None] = []
     for request_id, item in batch:
@@ -116,7 +121,8 @@ async def update_roles(session: AsyncSession, batch: list[tuple[str, dict[str, A
     return updated
 
 
-async def delete_role(session: AsyncSession, role_id: int) -> None:
+async def delete_role(session: AsyncSession, principal: Principal, role_id: int) -> None:
+    require_admin(principal, "delete roles")
     role = await repo.role_by_id(session, role_id)
     if role is None:
         raise NotFound(f"Role {role_id} does not exist")

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from kanbo.accounts import repository as repo
-from kanbo.accounts.rights import require_admin
 from kanbo.accounts.users_service import MAX_STATUS_CHANGES, add_users, set_active
 from kanbo.accounts.users_wire import render_user
 from kanbo.auth.context import Ctx, api_context
@@ -62,9 +61,8 @@ async def get_user(user_id: int, ctx: Ctx = Depends(api_context)) -> Response:
 
 @router.post("/api/v4/users")
 async def add(ctx: Ctx = Depends(api_context)) -> Response:
-    require_admin(ctx.principal, "add users")
     batch = await read_batch(ctx.request)
-    new_users = await add_users(ctx.session, batch, default_lang=await _account_language(ctx))
+    new_users = await add_users(ctx.session, ctx.principal, batch, default_lang=await _account_language(ctx))
     roles = await repo.roles_by_ids(ctx.session, (u.role_id for _, u in new_users if u.role_id))
     body = []
     for request_id, user in new_users:
@@ -76,13 +74,11 @@ async def add(ctx: Ctx = Depends(api_context)) -> Response:
 
 @router.post("/api/v4/users/activate")
 async def activate(ctx: Ctx = Depends(api_context)) -> Response:
-    require_admin(ctx.principal, "activate users")
-    await set_active(ctx.session, await read_batch(ctx.request, max_items=MAX_STATUS_CHANGES), True)
+    await set_active(ctx.session, ctx.principal, await read_batch(ctx.request, max_items=MAX_STATUS_CHANGES), True)
     return no_content()
 
 
 @router.post("/api/v4/users/deactivate")
 async def deactivate(ctx: Ctx = Depends(api_context)) -> Response:
-    require_admin(ctx.principal, "deactivate users")
-    await set_active(ctx.session, await read_batch(ctx.request, max_items=MAX_STATUS_CHANGES), False)
+    await set_active(ctx.session, ctx.principal, await read_batch(ctx.request, max_items=MAX_STATUS_CHANGES), False)
     return no_content()

@@ -15,10 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kanbo.accounts import fields
 from kanbo.accounts import repository as repo
 from kanbo.accounts import rights as rights_mod
+from kanbo.accounts.rights import require_admin
 from kanbo.accounts.service import EMAIL, LANGUAGES, create_user, normalise_email
 from kanbo.auth.passwords import hash_password
 from kanbo.auth.sessions import delete_user_sessions
 from kanbo.core.errors import BadRequest, Conflict, Errors
+from kanbo.core.principal import Principal
 from kanbo.core.time import now
 from kanbo.models.users import Role, User, UserGroup
 
@@ -97,8 +99,9 @@ def parse_user(request_id: str, item: dict[str, Any], errors: Errors, default_la
     )
 
 
-async def add_users(session: AsyncSession, batch: list[tuple[str, dict[str, Any]]], *,
+async def add_users(session: AsyncSession, principal: Principal, batch: list[tuple[str, dict[str, Any]]], *,
                     default_lang: str) -> list[tuple[str, User]]:
+    require_admin(principal, "add users")
     errors = Errors()
     specs: list[UserSpec] = []
     first_with_email: dict[str, str] = {}
@@ -142,8 +145,10 @@ async def add_users(session: AsyncSession, batch: list[tuple[str, dict[str, Any]
     return created
 
 
-async def set_active(session: AsyncSession, batch: list[tuple[str, dict[str, Any]]], active: bool) -> None:
+async def set_active(session: AsyncSession, principal: Principal, batch: list[tuple[str, dict[str, Any]]],
+                     active: bool) -> None:
     """``POST /api/v4/users/activate|deactivate`` with ``[{"id": …}]``; administrators are refused."""
+    require_admin(principal, "activate users" if active else "deactivate users")
     errors = Errors()
     wanted: list[tuple[str, int]] = []
     for request_id, item in batch:

@@ -116,15 +116,23 @@ def parse_call(request_id: str, item: dict[str, Any], users: dict[int, UserInfo]
 
 # Finding the card ------------------------------------------------------------------------------
 
-async def match_phone(session: AsyncSession, phone: str, country: str) -> tuple[str, int] | None:
-    """The card having this phone by the phone rule (the best match first); ``None`` when nobody has it."""
+async def match_phone(session: AsyncSession, principal: Principal, phone: str, country: str) -> tuple[str, int] | None:
+    """The card having this phone by the phone rule (the best match first) among those the caller may see;
+    ``None`` when nobody has it, or only cards the caller may not see (never reveal those)."""
     found = await find_by_identity(session, phones=[phone], emails=[], country=country)
-    return found[0] if found else None
+    visible: set[tuple[str, int]] = set()
+    for entity_type in {kind for kind, _ in found}:
+        model = rights.MODELS[entity_type]
+        ids = [entity_id for kind, entity_id in found if kind == entity_type]
+        visible |= {(entity_type, entity_id) for entity_id in await session.scalars(
+            select(model.id).where(model.id.in_(ids), *rights.visible(principal, entity_type)))}
+    return next((match for match in found if match in visible), None)
 
 
-async def single_active_lead(session: AsyncSession, entity_type: str, entity_id: int) -> int | None:
-    """The id of the card's only active lead, or ``None`` when it has none or several."""
-    active = [Lead.is_deleted.is_(False), Lead.status_id.not_in(CLOSED)]
+async def single_active_lead(session: AsyncSession, principal: Principal, entity_type: str,
+                             entity_id: int) -> int | None:
+    """The id of the card's only active lead the caller may see, or ``None`` when it has none or several."""
+    active = [Lead.is_deleted.is_(False), Lead.status_id.not_in(CLOSED), *rights.visible(principal, "leads")]
     if entity_type == "contacts":
         statement = select(Lead.id).join(LeadContact, LeadContact.lead_id == Lead.id) \
             .where(LeadContact.contact_id == entity_id, *active)
@@ -169,7 +177,7 @@ def _incoming_item(call: Call) -> dict[str, Any]:
 
 
 async def place_call(session: AsyncSession, principal: Principal, call: Call, country: str) -> Placed:
-    match = await match_phone(session, call.phone, country)
+    match = await match_phone(session, principal, call.phone, country)
     if match is None:
         if not rights.may(principal, "leads", "add"):
             raise Forbidden("Nobody has this phone number, and you may not add the incoming lead it would become")
@@ -178,7 +186,7 @@ async def place_call(session: AsyncSession, principal: Principal, call: Call, co
         note = await _note(session, principal, call, "leads", row.lead_id)
         return Placed(call.request_id, note.id, "leads", row.lead_id)
     entity_type, entity_id = match
-    lead_id = await single_active_lead(session, entity_type, entity_id)
+    lead_id = await single_active_lead(session, principal, entity_type, entity_id)
     if lead_id is not None:
         entity_type, entity_id = "leads", lead_id
     note = await _note(session, principal, call, entity_type, entity_id)

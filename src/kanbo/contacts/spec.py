@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from kanbo.accounts import rights
 from kanbo.entities.fields import int_field, text_field
 from kanbo.entities.kinds import CONTACTS
 from kanbo.entities.spec import EntitySpec, ReadContext, WriteContext
@@ -62,7 +63,8 @@ async def prepare(ctx: WriteContext, items: list[tuple[str, dict[str, Any]]]) ->
     """Load the companies that items link to, so a missing one is a validation error before any write."""
     wanted = {value for _, item in items for value in _company_ids(item) if isinstance(value, int)}
     ctx.extra["companies"] = set(await ctx.session.scalars(
-        select(Company.id).where(Company.id.in_(wanted), Company.is_deleted.is_(False)))) if wanted else set()
+        select(Company.id).where(Company.id.in_(wanted), Company.is_deleted.is_(False),
+                                 *rights.visible(ctx.principal, "companies")))) if wanted else set()
 
 
 async def after_write(ctx: WriteContext, rows: list[Contact], items: dict[int, dict[str, Any]],

@@ -71,14 +71,12 @@ def _register(entity: str) -> None:
 
     @router.post(groups, name=f"{entity}_add_custom_field_groups")
     async def add_groups(ctx: Ctx = Depends(api_context)) -> Response:
-        service.require_admin(ctx.principal)
         items = await read_batch(ctx.request)
         views = await group_service.add_groups(ctx.session, ctx.principal, entity, items)
         return _batch_answer(ctx, groups, "custom_field_groups", _group_items(ctx, views))
 
     @router.patch(groups + "/{group_id}", name=f"{entity}_update_custom_field_group")
     async def update_group(group_id: str, ctx: Ctx = Depends(api_context)) -> Response:
-        service.require_admin(ctx.principal)
         data = await read_object(ctx.request)
         view = await group_service.update_group(ctx.session, ctx.principal, entity, group_id, data)
         return HalResponse(_group_items(ctx, [view])[0])
@@ -107,21 +105,18 @@ def _register(entity: str) -> None:
 
     @router.post(base, name=f"{entity}_add_custom_fields")
     async def add_fields(ctx: Ctx = Depends(api_context)) -> Response:
-        service.require_admin(ctx.principal)
         items = await read_batch(ctx.request)
         views = await service.add_fields(ctx.session, ctx.principal, entity, items)
         return _batch_answer(ctx, base, "custom_fields", _field_items(ctx, views))
 
     @router.patch(base, name=f"{entity}_update_custom_fields")
     async def update_fields(ctx: Ctx = Depends(api_context)) -> Response:
-        service.require_admin(ctx.principal)
         items = await read_batch(ctx.request)
         views = await service.update_fields(ctx.session, ctx.principal, entity, items)
         return _batch_answer(ctx, base, "custom_fields", _field_items(ctx, views))
 
     @router.patch(base + "/{field_id:int}", name=f"{entity}_update_custom_field")
     async def update_field(field_id: int, ctx: Ctx = Depends(api_context)) -> Response:
-        service.require_admin(ctx.principal)
         data = await read_object(ctx.request)
         views = await service.update_fields(ctx.session, ctx.principal, entity, [("0", data)], path_id=field_id)
         views[0].request_id = None

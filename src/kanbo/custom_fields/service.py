@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kanbo.accounts import rights
 from kanbo.core.db import bound_account
-from kanbo.core.errors import BadRequest, Errors, Forbidden, NotFound
+from kanbo.core.errors import BadRequest, Errors, NotFound
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
 from kanbo.core.values import as_int
@@ -36,8 +37,7 @@ class FieldView:
 
 
 def require_admin(principal: Principal) -> None:
-    if not principal.is_admin:
-        raise Forbidden("Only account administrators may change custom fields and field groups")
+    rights.require_admin(principal, "change custom fields and field groups")
 
 
 async def _enums_of(session: AsyncSession, field_ids: list[int]) -> dict[int, list[CustomFieldEnum]]:

@@ -25,7 +25,6 @@ from kanbo.tags.service import tag_filter_clause
 
 ORDERABLE = ("created_at", "updated_at", "id")
 ExtraFilters = Callable[[ListQuery, Any], list[ColumnElement[bool]]]
-Scope = Callable[[Principal, Any], list[ColumnElement[bool]]]
 
 
 def range_clause(column: Any, value: Any, path: str) -> ColumnElement[bool] | None:
@@ -88,17 +87,13 @@ def _escape(text: str) -> str:
 
 
 def list_statement(kind: EntityKind, principal: Principal, query: ListQuery, catalog: FieldCatalog, *,
-                   modified_since: int | None = None, extra: ExtraFilters | None = None,
-                   scope: Scope | None = None) -> Select[Any]:
+                   modified_since: int | None = None, extra: ExtraFilters | None = None) -> Select[Any]:
     model: Any = kind.model
     only_deleted = query.has("only_deleted")
-    clauses = [model.is_deleted.is_(only_deleted), rights.scope(principal, kind.name, "view",
-                                                                 model.responsible_user_id)]
+    clauses = [model.is_deleted.is_(only_deleted), *rights.visible(principal, kind.name, model)]
     if kind.name != "leads":  # contacts and companies of an incoming lead appear once it is accepted
         clauses.append(model.is_unsorted.is_(False))
     clauses += shared_filters(kind, query, catalog)
-    if scope is not None:
-        clauses += scope(principal, model)
     if extra is not None:
         clauses += extra(query, model)
     if modified_since is not None:
@@ -117,14 +112,12 @@ async def fetch_page(session: AsyncSession, statement: Select[Any], limit: int) 
 
 
 async def get_visible(session: AsyncSession, kind: EntityKind, principal: Principal, entity_id: int,
-                      *, include_deleted: bool = False, scope: Scope | None = None) -> EntityColumns | None:
+                      *, include_deleted: bool = False) -> EntityColumns | None:
     """One entity the principal may view, or ``None`` (missing, another account's, or not visible)."""
     model: Any = kind.model
-    clauses = [model.id == entity_id, rights.scope(principal, kind.name, "view", model.responsible_user_id)]
+    clauses = [model.id == entity_id, *rights.visible(principal, kind.name, model)]
     if not include_deleted:
         clauses.append(model.is_deleted.is_(False))
-    if scope is not None:
-        clauses += scope(principal, model)
     row: EntityColumns | None = await session.scalar(select(model).where(*clauses))
     return row
 

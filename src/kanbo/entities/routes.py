@@ -80,7 +80,7 @@ def make_router(spec: EntitySpec) -> APIRouter:
         statement = repository.list_statement(
             spec.kind, ctx.principal, query, read.catalog,
             modified_since=repository.if_modified_since(ctx.request.headers.get("if-modified-since")),
-            extra=spec.extra_filters, scope=spec.scope)
+            extra=spec.extra_filters)
         rows, has_next = await repository.fetch_page(ctx.session, statement, query.limit)
         return collection(ctx.request, name, await render_rows(read, spec, rows), query, has_next=has_next)
 
@@ -88,7 +88,7 @@ def make_router(spec: EntitySpec) -> APIRouter:
     async def get_entity(entity_id: int, ctx: Ctx = Depends(api_context)) -> Response:
         with_ = frozenset(as_list(parse_query_string(ctx.request.scope.get("query_string", b"")).get("with")))
         row = await repository.get_visible(ctx.session, spec.kind, ctx.principal, entity_id,
-                                           include_deleted="only_deleted" in with_, scope=spec.scope)
+                                           include_deleted="only_deleted" in with_)
         if row is None:
             return no_content()
         read = await read_context(ctx, spec, with_)
@@ -129,7 +129,7 @@ def make_router(spec: EntitySpec) -> APIRouter:
     @router.post(base + "/{entity_id:id}/restore", name=f"restore_{name}")
     async def restore_entity(entity_id: int, ctx: Ctx = Depends(api_context)) -> Response:
         await service.restore(ctx.session, ctx.principal, spec, [entity_id])
-        row = await repository.get_visible(ctx.session, spec.kind, ctx.principal, entity_id, scope=spec.scope)
+        row = await repository.get_visible(ctx.session, spec.kind, ctx.principal, entity_id)
         if row is None:
             return no_content()
         read = await read_context(ctx, spec, frozenset())

@@ -136,8 +136,7 @@ async def update_many(session: AsyncSession, principal: Principal, spec: EntityS
             ctx.errors.add(request_id, "id", f"{spec.kind.singular.capitalize()} {entity_id} not found.", "NotFound")
             continue
         group = ctx.users.get(row.responsible_user_id)
-        if not rights.may_row(principal, spec.kind.name, "edit", row.responsible_user_id,
-                              group.group_id if group else None):
+        if not rights.may_entity(principal, spec.kind.name, "edit", row, group.group_id if group else None):
             raise Forbidden(f"You may not edit {spec.kind.singular} {entity_id}")
         values = _common(ctx, item, request_id, created=False)
         values.update(spec.parse_fields(ctx, item, request_id, row))
@@ -194,8 +193,7 @@ async def _move(session: AsyncSession, principal: Principal, spec: EntitySpec, i
             errors.add(str(index), "id", f"{spec.kind.singular.capitalize()} {entity_id} not {state}.", "NotFound")
             continue
         info = users.get(row.responsible_user_id)
-        if not rights.may_row(principal, spec.kind.name, "delete", row.responsible_user_id,
-                              info.group_id if info else None):
+        if not rights.may_entity(principal, spec.kind.name, "delete", row, info.group_id if info else None):
             raise Forbidden(f"You may not delete {spec.kind.singular} {entity_id}")
     if errors:
         if len(ids) == 1:

@@ -50,7 +50,6 @@ Preload = Callable[[ReadContext, list[Any]], Awaitable[None]]
 RenderExtra = Callable[[ReadContext, Any, dict[str, Any]], None]
 ExtraFilters = Callable[[ListQuery, Any], list[Any]]
 # (principal, model) → extra rights clauses (per-stage rights of leads), for lists and single reads
-Scope = Callable[[Principal, Any], list[Any]]
 # (row, before column values, after column values) → kind-specific changes (stage, price…)
 Diff = Callable[[Any, dict[str, Any], dict[str, Any]], list[Change]]
 
@@ -72,7 +71,6 @@ class EntitySpec:
     preload: Preload = _nothing_async
     after_write: AfterWrite = _no_changes
     extra_filters: ExtraFilters | None = None
-    scope: Scope | None = None
     diff: Diff | None = None
     tracked: tuple[str, ...] = ("name", "responsible_user_id")
     orderable: tuple[str, ...] = ("created_at", "updated_at", "id")

@@ -28,12 +28,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
 from kanbo.accounts import rights
-from kanbo.accounts.rights import stage_rights_clause
 from kanbo.core.errors import BadRequest
 from kanbo.core.principal import Principal
 from kanbo.events.types import ENTITY_PLURALS, ENTITY_SINGULARS
 from kanbo.http.query import ListQuery, as_int_list, as_list, to_int
-from kanbo.models.activity import Task
 from kanbo.models.entities import Company, Contact, Lead
 from kanbo.models.events import Event
 
@@ -249,26 +247,19 @@ def visibility(principal: Principal) -> ColumnElement[bool]:
     admins."""
     if principal.is_admin:
         return true()
-    stages = stage_rights_clause(principal, Lead.pipeline_id, Lead.status_id, Lead.responsible_user_id)
-    return or_(
-        _scoped(principal, "lead", "leads", Lead.id, Lead.responsible_user_id, stages),
-        _scoped(principal, "contact", "contacts", Contact.id, Contact.responsible_user_id),
-        _scoped(principal, "company", "companies", Company.id, Company.responsible_user_id),
-        _scoped(principal, "task", "tasks", Task.id, Task.responsible_user_id),
-    )
+    return or_(*(_scoped(principal, singular, entity)
+                 for singular, entity in (("lead", "leads"), ("contact", "contacts"), ("company", "companies"),
+                                          ("task", "tasks"))))
 
 
-def _scoped(principal: Principal, singular: str, entity: str, id_column: Any, responsible: Any,
-            narrower: ColumnElement[bool] | None = None) -> ColumnElement[bool]:
-    granted = rights.letter(principal, entity, "view")
-    if granted == "D":
+def _scoped(principal: Principal, singular: str, entity: str) -> ColumnElement[bool]:
+    if not rights.may(principal, entity, "view"):
         return false()
-    if granted == "A" and narrower is None:
+    clauses = rights.visible(principal, entity)
+    if rights.letter(principal, entity, "view") == "A" and len(clauses) == 1:  # every row, no stage rights
         return Event.entity_type == singular
-    clauses = [rights.scope(principal, entity, "view", responsible)]
-    if narrower is not None:
-        clauses.append(narrower)
-    return and_(Event.entity_type == singular, Event.entity_id.in_(select(id_column).where(*clauses)))
+    model = rights.MODELS[entity]
+    return and_(Event.entity_type == singular, Event.entity_id.in_(select(model.id).where(*clauses)))
 
 
 # Queries ------------------------------------------------------------------------------------------

@@ -90,6 +90,8 @@ _TABLE: tuple[tuple[str, str, str], ...] = (
     ("unsorted_accepted", "Incoming lead accepted", "Lead entrante aceptado"),
     ("unsorted_declined", "Incoming lead declined", "Lead entrante rechazado"),
     ("unsorted_linked", "Incoming lead linked", "Lead entrante vinculado"),
+    # Kanbo's own key for a lead's loss reason (set, changed, or cleared when the reason is deleted).
+    ("lead_loss_reason_changed", "Loss reason changed", "Cambio del motivo de pérdida"),
 )
 
 EVENT_TYPES: tuple[EventType, ...] = tuple(

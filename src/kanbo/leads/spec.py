@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select
 
-from kanbo.accounts.rights import stage_letter, stage_rights_clause
+from kanbo.accounts import rights
 from kanbo.core.errors import BadRequest, Errors, Forbidden
 from kanbo.core.time import now
 from kanbo.custom_fields.values import missing_required
@@ -17,7 +17,7 @@ from kanbo.entities.spec import EntitySpec, ReadContext, WriteContext
 from kanbo.entities.wire import link_item
 from kanbo.events.service import Change
 from kanbo.http.query import ListQuery, as_int_list, as_range, to_int
-from kanbo.leads.loss_reasons import render_loss_reason
+from kanbo.leads.loss_reasons_wire import render_loss_reason
 from kanbo.leads.stages import StageMap, closed_at_after_move
 from kanbo.models.entities import Company, Contact, Lead, LeadContact, LossReason
 
@@ -60,8 +60,7 @@ def parse_fields(ctx: WriteContext, item: dict[str, Any], request_id: str, row: 
     requested_closed = int_field(item, "closed_at", errors, request_id)
     if target is not None:
         pipeline_id, status_id = target
-        letter = stage_letter(ctx.principal, pipeline_id, status_id, "edit")
-        if letter == "D" and not ctx.principal.is_admin:
+        if not rights.may_enter_stage(ctx.principal, pipeline_id, status_id):
             raise Forbidden(f"You may not move leads into stage {status_id}")
         values["pipeline_id"], values["status_id"] = pipeline_id, status_id
         values["closed_at"] = closed_at_after_move(row.status_id if row else None, status_id,
@@ -118,10 +117,13 @@ async def after_write(ctx: WriteContext, rows: list[Lead], items: dict[int, dict
     request_ids: dict[int, str] = ctx.extra["request_ids"]
     contact_ids = {cid for spec in links.values() for cid, _ in spec.get("contacts", [])}
     company_ids = {spec["company"] for spec in links.values() if "company" in spec}
+    # Only what the user may see can be linked: a hidden id is "not found", as in POST /leads/{id}/link.
     live_contacts = set(await ctx.session.scalars(
-        select(Contact.id).where(Contact.id.in_(contact_ids), Contact.is_deleted.is_(False)))) if contact_ids else set()
+        select(Contact.id).where(Contact.id.in_(contact_ids), Contact.is_deleted.is_(False),
+                                 *rights.visible(ctx.principal, "contacts")))) if contact_ids else set()
     live_companies = set(await ctx.session.scalars(
-        select(Company.id).where(Company.id.in_(company_ids), Company.is_deleted.is_(False)))) if company_ids else set()
+        select(Company.id).where(Company.id.in_(company_ids), Company.is_deleted.is_(False),
+                                 *rights.visible(ctx.principal, "companies")))) if company_ids else set()
     stamp = now()
     for row in rows:
         request_id = request_ids[row.id]
@@ -173,6 +175,10 @@ def diff(row: Lead, before: dict[str, Any], after: dict[str, Any]) -> list[Chang
     if before["price"] != after["price"]:
         changes.append(Change("sale_field_changed", "lead", row.id, [{"sale_field_value": {"sale": before["price"]}}],
                               [{"sale_field_value": {"sale": after["price"]}}]))
+    if before["loss_reason_id"] != after["loss_reason_id"]:  # a Kanbo event key (Kommo has none)
+        changes.append(Change("lead_loss_reason_changed", "lead", row.id,
+                              [{"loss_reason": {"id": before["loss_reason_id"]}}] if before["loss_reason_id"] else [],
+                              [{"loss_reason": {"id": after["loss_reason_id"]}}] if after["loss_reason_id"] else []))
     return changes
 
 
@@ -211,11 +217,6 @@ def _statuses_clause(model: Any, raw: Any) -> ColumnElement[bool]:
             pipeline_id = to_int(entry["pipeline_id"], f"filter[statuses][{index}][pipeline_id]")
             pairs.append(and_(model.pipeline_id == pipeline_id, model.status_id == status_id))
     return or_(*pairs)
-
-
-def stage_scope(principal: Any, model: Any) -> list[ColumnElement[bool]]:
-    clause = stage_rights_clause(principal, model.pipeline_id, model.status_id, model.responsible_user_id)
-    return [clause] if clause is not None else []
 
 
 async def preload(read: ReadContext, rows: list[Lead]) -> None:
@@ -264,6 +265,6 @@ def render_extra(read: ReadContext, row: Lead, body: dict[str, Any]) -> None:
 
 LEAD_SPEC = EntitySpec(
     kind=LEADS, parse_fields=parse_fields, render_extra=render_extra, prepare=prepare, preload=preload,
-    after_write=after_write, extra_filters=extra_filters, diff=diff, scope=stage_scope,
-    tracked=("name", "responsible_user_id", "pipeline_id", "status_id", "price"),
+    after_write=after_write, extra_filters=extra_filters, diff=diff,
+    tracked=("name", "responsible_user_id", "pipeline_id", "status_id", "price", "loss_reason_id"),
 )

@@ -7,7 +7,6 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
-from kanbo.accounts import rights
 from kanbo.auth.context import Ctx, api_context
 from kanbo.core.errors import BadRequest
 from kanbo.entities.kinds import KINDS, EntityKind
@@ -42,7 +41,8 @@ def _router(kind: EntityKind) -> APIRouter:
         if await get_visible(ctx.session, kind, ctx.principal, entity_id) is None:
             return no_content()
         params = parse_query_string(ctx.request.scope.get("query_string", b""))
-        links = _filtered(await service.links_of(ctx.session, kind, [entity_id]), params.get("filter"))
+        links = _filtered(await service.visible_links(ctx.session, ctx.principal, kind, [entity_id]),
+                          params.get("filter"))
         items = [link.render(with_source=False) for link in links]
         return collection(ctx.request, "links", items, extra={"_total_items": len(items)})
 
@@ -54,13 +54,7 @@ def _router(kind: EntityKind) -> APIRouter:
         if raw.get("entity_id") in (None, ""):
             raise BadRequest("filter[entity_id] is required")
         ids = as_int_list(raw["entity_id"], "filter[entity_id]")[:250]
-        from sqlalchemy import select
-
-        model: Any = kind.model
-        visible = list(await ctx.session.scalars(select(model.id).where(
-            model.id.in_(ids), model.is_deleted.is_(False),
-            rights.scope(ctx.principal, kind.name, "view", model.responsible_user_id))))
-        links = _filtered(await service.links_of(ctx.session, kind, visible), raw)
+        links = _filtered(await service.visible_links(ctx.session, ctx.principal, kind, ids), raw)
         items = [link.render(with_source=True) for link in links]
         return collection(ctx.request, "links", items, extra={"_total_items": len(items)})
 

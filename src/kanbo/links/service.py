@@ -48,6 +48,15 @@ def _main_meta(is_main: bool) -> dict[str, Any]:
     return {"main_contact": is_main, "is_main": is_main}
 
 
+async def visible_links(session: AsyncSession, principal: Principal, kind: EntityKind,
+                        ids: list[int]) -> list[Link]:
+    """The links of those of ``ids`` the principal may view (view right and, for leads, stage rights)."""
+    model: Any = kind.model
+    visible = list(await session.scalars(select(model.id).where(
+        model.id.in_(ids), model.is_deleted.is_(False), *rights.visible(principal, kind.name, model))))
+    return await links_of(session, kind, visible)
+
+
 async def links_of(session: AsyncSession, kind: EntityKind, ids: list[int]) -> list[Link]:
     """Every link of these entities (fixed number of queries)."""
     result: list[Link] = []
@@ -124,19 +133,18 @@ async def _check_rows(session: AsyncSession, principal: Principal, kind: EntityK
     found: dict[str, dict[int, Any]] = {}
     for name, ids in wanted.items():
         model: Any = KINDS[name].model
-        rows = await session.execute(select(model.id, model.responsible_user_id)
-                                     .where(model.id.in_(ids), model.is_deleted.is_(False)))
-        found[name] = {row.id: row.responsible_user_id for row in rows}
+        rows = await session.scalars(select(model).where(model.id.in_(ids), model.is_deleted.is_(False)))
+        found[name] = {row.id: row for row in rows}
     for r in requests:
         for name, entity_id, action, path in ((kind.name, r.entity_id, "edit", "entity_id"),
                                               (r.to_type, r.to_id, "view", "to_entity_id")):
-            responsible = found[name].get(entity_id)
-            if responsible is None:
+            row = found[name].get(entity_id)
+            if row is None:
                 errors.add(r.request_id, path, f"{KINDS[name].singular.capitalize()} {entity_id} not found.",
                            "NotFound")
                 continue
-            info = users.get(responsible)
-            if not rights.may_row(principal, name, action, responsible, info.group_id if info else None):
+            info = users.get(row.responsible_user_id)
+            if not rights.may_entity(principal, name, action, row, info.group_id if info else None):
                 raise Forbidden(f"You may not {action} {KINDS[name].singular} {entity_id}")
 
 

@@ -14,7 +14,6 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.accounts import rights
-from kanbo.accounts.rights import stage_letter, stage_rights_clause
 from kanbo.core.errors import BadRequest, Errors, Forbidden, NotFound, ValidationFailed
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
@@ -41,42 +40,16 @@ def entity_kind(entity_type: str) -> EntityKind:
 
 # Rights ---------------------------------------------------------------------------------------
 
-def _stage_scope(principal: Principal, kind: EntityKind, model: Any) -> list[ColumnElement[bool]]:
-    if kind.name != "leads":
-        return []
-    clause = stage_rights_clause(principal, model.pipeline_id, model.status_id, model.responsible_user_id)
-    return [clause] if clause is not None else []
-
-
 def visible_entity_ids(principal: Principal, kind: EntityKind) -> Select[Any]:
     """The ids of the entities whose notes the principal may read (not in the trash, view right)."""
     model: Any = kind.model
-    return select(model.id).where(model.is_deleted.is_(False),
-                                  rights.scope(principal, kind.name, "view", model.responsible_user_id),
-                                  *_stage_scope(principal, kind, model))
-
-
-def _letter_allows(letter: str, principal: Principal, responsible: int | None, group: int | None) -> bool:
-    if letter == "A":
-        return True
-    if letter == "M":
-        return responsible == principal.user_id
-    if letter == "G":
-        return responsible == principal.user_id or (principal.group_id is not None and group == principal.group_id)
-    return False
+    return select(model.id).where(model.is_deleted.is_(False), *rights.visible(principal, kind.name, model))
 
 
 def may_edit(principal: Principal, kind: EntityKind, row: Any, users: dict[int, UserInfo]) -> bool:
     """May the principal add or edit notes of this entity: its edit right, for leads also the stage's."""
     info = users.get(row.responsible_user_id)
-    group = info.group_id if info else None
-    if not rights.may_row(principal, kind.name, "edit", row.responsible_user_id, group):
-        return False
-    if kind.name == "leads" and not principal.is_admin:
-        letter = stage_letter(principal, row.pipeline_id, row.status_id, "edit")
-        if letter is not None:
-            return _letter_allows(letter, principal, row.responsible_user_id, group)
-    return True
+    return rights.may_entity(principal, kind.name, "edit", row, info.group_id if info else None)
 
 
 def _require_edit(principal: Principal, kind: EntityKind, row: Any, users: dict[int, UserInfo]) -> None:
@@ -105,8 +78,7 @@ async def list_notes(session: AsyncSession, principal: Principal, kind: EntityKi
         if f.get("entity_id") not in (None, ""):
             clauses.append(Note.entity_id.in_(as_int_list(f["entity_id"], "filter[entity_id]")))
     else:
-        entity = await get_visible(session, kind, principal, entity_id,
-                                   scope=lambda p, model: _stage_scope(p, kind, model))
+        entity = await get_visible(session, kind, principal, entity_id)
         if entity is None:
             return [], False
         clauses.append(Note.entity_id == entity_id)
@@ -370,7 +342,7 @@ async def delete_note(session: AsyncSession, principal: Principal, kind: EntityK
     """Kanbo extension: delete a ``common`` note; only its author or an administrator may."""
     note, row, users = await _load_for_change(session, principal, kind, note_id, entity_id)
     info = users.get(row.responsible_user_id)
-    if not rights.may_row(principal, kind.name, "view", row.responsible_user_id, info.group_id if info else None):
+    if not rights.may_entity(principal, kind.name, "view", row, info.group_id if info else None):
         raise Forbidden(f"You may not see {kind.singular} {row.id}")
     if note.note_type not in DELETABLE:
         raise BadRequest(f"Only common notes can be deleted; note {note_id} is {note.note_type}")

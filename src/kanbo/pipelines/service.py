@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kanbo.accounts import rights
 from kanbo.config import get_limits
-from kanbo.core.errors import BadRequest, Errors, Forbidden, NotFound
+from kanbo.core.errors import BadRequest, Errors, NotFound
 from kanbo.core.principal import Principal
 from kanbo.core.sequences import next_ids
 from kanbo.core.time import now
@@ -56,8 +57,7 @@ class PipelineView:
 
 
 def require_admin(principal: Principal) -> None:
-    if not principal.is_admin:
-        raise Forbidden("Only administrators can change pipelines and stages")
+    rights.require_admin(principal, "change pipelines and stages")
 
 
 def _name(value: Any, errors: Errors, request_id: str, path: str = "name") -> str | None:

@@ -46,13 +46,11 @@ def _register(entity: str) -> None:
 
     @router.patch(base, name=f"update_{entity}_tags")
     async def update_tags(ctx: Ctx = Depends(api_context)) -> Response:
-        service.require_admin(ctx.principal)
         items = await read_batch(ctx.request)
         return _written(ctx, entity, await service.update_tags(ctx.session, ctx.principal, entity, items))
 
     @router.patch(base + "/{tag_id:int}", name=f"update_{entity}_tag")
     async def update_tag(tag_id: int, ctx: Ctx = Depends(api_context)) -> Response:
-        service.require_admin(ctx.principal)
         data = await read_object(ctx.request)
         ((_, tag),) = await service.update_tags(ctx.session, ctx.principal, entity, [("0", {**data, "id": tag_id})],
                                                 single=True)
@@ -60,7 +58,6 @@ def _register(entity: str) -> None:
 
     @router.delete(base, name=f"delete_{entity}_tags")
     async def delete_tags(ctx: Ctx = Depends(api_context)) -> Response:
-        service.require_admin(ctx.principal)
         items = await read_batch(ctx.request)
         await service.delete_tags(ctx.session, ctx.principal, entity, items)
         return no_content()

@@ -16,12 +16,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kanbo.accounts import rights
 from kanbo.core.db import bound_account
-from kanbo.core.errors import Errors, Forbidden, NotFound
+from kanbo.core.errors import Errors, NotFound
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
 from kanbo.core.values import as_int
-from kanbo.events.service import Change
+from kanbo.events.service import Change, record_many
 from kanbo.http.query import ListQuery, as_int_list, as_list
 from kanbo.models.tags import EntityTag, Tag
 from kanbo.tags.wire import TAG_COLORS as TAG_COLORS
@@ -254,8 +255,7 @@ async def delete_entity_tags(session: AsyncSession, entity_type: str, entity_ids
 # The tags API -----------------------------------------------------------------------------
 
 def require_admin(principal: Principal) -> None:
-    if not principal.is_admin:
-        raise Forbidden("Only administrators can rename, recolour or delete tags")
+    rights.require_admin(principal, "rename, recolour or delete tags")
 
 
 def _escape_like(text: str) -> str:
@@ -385,6 +385,15 @@ async def delete_tags(session: AsyncSession, principal: Principal, entity_type: 
         if tag_id not in found:
             errors.add(request_id, "id", f"Tag {tag_id} does not exist.", "NotFound")
     errors.raise_if_any()
+    # Each entity that had them records ``entity_tag_deleted``, as when a tag is removed from it.
+    removed: dict[int, list[str]] = {}
+    for entity_id, name in await session.execute(
+            select(EntityTag.entity_id, Tag.name).join(Tag, Tag.id == EntityTag.tag_id)
+            .where(EntityTag.tag_id.in_(found)).order_by(EntityTag.entity_id, Tag.id)):
+        removed.setdefault(entity_id, []).append(name)
+    record_many(session, principal, [Change("entity_tag_deleted", singular(kind), entity_id,
+                                            before=[{"tag": {"name": name}} for name in names])
+                                     for entity_id, names in removed.items()])
     await session.execute(delete(EntityTag).where(EntityTag.tag_id.in_(found))
                           .execution_options(synchronize_session=False))
     await session.execute(delete(Tag).where(Tag.id.in_(found)).execution_options(synchronize_session=False))

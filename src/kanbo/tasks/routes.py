@@ -96,7 +96,7 @@ def filters(query: ListQuery) -> list[ColumnElement[bool]]:
 
 def list_statement(principal: Principal, query: ListQuery, modified_since: int | None) -> Select[Any]:
     clauses = [Task.is_deleted.is_(query.has("only_deleted")),
-               rights.scope(principal, service.ENTITY, "view", Task.responsible_user_id), *filters(query)]
+               *rights.visible(principal, service.ENTITY, Task), *filters(query)]
     if modified_since is not None:
         clauses.append(Task.updated_at >= modified_since)
     order = [getattr(Task, key).desc() if direction == "desc" else getattr(Task, key).asc()
@@ -107,7 +107,7 @@ def list_statement(principal: Principal, query: ListQuery, modified_since: int |
 
 
 async def _visible(ctx: Ctx, task_id: int, *, include_deleted: bool = False) -> Task | None:
-    clauses = [Task.id == task_id, rights.scope(ctx.principal, service.ENTITY, "view", Task.responsible_user_id)]
+    clauses = [Task.id == task_id, *rights.visible(ctx.principal, service.ENTITY, Task)]
     if not include_deleted:
         clauses.append(Task.is_deleted.is_(False))
     row: Task | None = await ctx.session.scalar(select(Task).where(*clauses))

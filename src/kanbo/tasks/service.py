@@ -15,7 +15,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.accounts import rights
-from kanbo.accounts.rights import stage_rights_clause
 from kanbo.core.errors import Errors, Forbidden, NotFound, ValidationFailed
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
@@ -196,12 +195,7 @@ async def _check_entities(b: _Batch, plans: list[_Plan]) -> None:
     found: dict[str, set[int]] = {}
     for name, ids in wanted.items():
         model: Any = KINDS[name].model
-        clauses = [model.id.in_(ids), model.is_deleted.is_(False),
-                   rights.scope(b.principal, name, "view", model.responsible_user_id)]
-        if name == "leads":
-            stage = stage_rights_clause(b.principal, model.pipeline_id, model.status_id, model.responsible_user_id)
-            if stage is not None:
-                clauses.append(stage)
+        clauses = [model.id.in_(ids), model.is_deleted.is_(False), *rights.visible(b.principal, name, model)]
         found[name] = set(await b.session.scalars(select(model.id).where(*clauses)))
     for plan in plans:
         if plan.attach is not None and plan.attach[1] not in found[plan.attach[0]]:

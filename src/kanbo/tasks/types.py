@@ -19,6 +19,7 @@ from kanbo.accounts.account_wire import SYSTEM_TASK_TYPES, task_types
 from kanbo.accounts.rights import require_admin
 from kanbo.auth.context import Ctx, api_context
 from kanbo.core.errors import BadRequest, Errors, NotFound
+from kanbo.core.sequences import next_ids
 from kanbo.core.time import now
 from kanbo.entities.fields import text_field
 from kanbo.http.body import read_batch, read_object
@@ -109,12 +110,11 @@ async def add_types(ctx: Ctx = Depends(api_context)) -> Response:
     errors = Errors()
     parsed = [(rid, _parse(item, errors, rid, create=True)) for rid, item in items]
     errors.raise_if_any()
-    top = await ctx.session.scalar(select(func.max(TaskType.id)))
-    next_id = max(FIRST_CUSTOM_ID, (top or 0) + 1)
+    ids = await next_ids(ctx.session, f"task_types:{ctx.principal.account_id}", len(parsed), start=FIRST_CUSTOM_ID)
     stamp = now()
     rows = []
-    for offset, (rid, values) in enumerate(parsed):
-        row = TaskType(id=next_id + offset, name=values["name"], color=values.get("color"),
+    for type_id, (rid, values) in zip(ids, parsed, strict=True):
+        row = TaskType(id=type_id, name=values["name"], color=values.get("color"),
                        icon_id=values.get("icon_id"), code=values.get("code"), created_at=stamp)
         ctx.session.add(row)
         rows.append((rid, row))

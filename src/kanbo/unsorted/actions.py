@@ -1,10 +1,11 @@
 """Accepting, declining and linking an incoming lead (spec §8.1, §8.4 "What accept does").
 
-Rights: each action needs the leads ``edit`` right (any letter but ``D``); a stage the user may not
-edit (``status_rights``) cannot be the target of an accept. An incoming lead belongs to nobody yet, so
-the row-level letters (``M``/``G``) do not apply to its own lead, contact and company: their moves,
-responsible changes and trash are done by the entity services on the incoming lead's behalf, with the
-events recorded in the acting user's name. Linking into an existing lead needs ``edit`` on that lead.
+Rights: each action needs the ``edit`` right on the incoming lead's own lead (its letter for that
+lead's responsible user, and the Incoming stage's ``status_rights``); a stage the user may not edit
+cannot be the target of an accept. Once decided, the moves, responsible changes and trash of the
+incoming lead's lead, contact and company are done by the entity services on its behalf, with the
+events recorded in the acting user's name. Linking into an existing lead needs ``edit`` on that lead,
+and a ``metadata.contact_id`` the user may not see is "not found".
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.accounts import rights
-from kanbo.accounts.rights import stage_letter
 from kanbo.companies.spec import COMPANY_SPEC
 from kanbo.contacts.spec import CONTACT_SPEC
 from kanbo.core.errors import BadRequest, Forbidden, NotFound, ValidationFailed
@@ -64,6 +64,11 @@ async def _waiting(session: AsyncSession, principal: Principal, uid: str) -> Uns
         raise NotFound(f"Incoming lead {uid} not found")
     if row.state != "new":
         raise BadRequest(f"Incoming lead {uid} is already {row.state}")
+    lead = await _live(session, Lead, row.lead_id)
+    if lead is not None:  # its lead's edit right, the Incoming stage's included
+        owner = (await users_map(session)).get(lead.responsible_user_id)
+        if not rights.may_entity(principal, "leads", "edit", lead, owner.group_id if owner else None):
+            raise Forbidden(f"You may not sort incoming lead {uid}")
     return row
 
 
@@ -116,7 +121,9 @@ async def accept(session: AsyncSession, principal: Principal, uid: str, raw: Any
         if status_id == stages.incoming.get(lead.pipeline_id):
             raise ValidationFailed.single("status_id", "An incoming lead is accepted into another stage than "
                                                        "Incoming.")
-    if not principal.is_admin and stage_letter(principal, lead.pipeline_id, status_id, "edit") == "D":
+    owner = (await users_map(session)).get(lead.responsible_user_id)
+    if not rights.may_row(principal, "leads", "edit", lead.responsible_user_id, owner.group_id if owner else None,
+                          stage=(lead.pipeline_id, status_id)):
         raise Forbidden(f"You may not move leads into stage {status_id}")
     system = _on_behalf(principal)
     await entities.update_many(session, system, LEAD_SPEC, [("0", {
@@ -197,16 +204,18 @@ async def link(session: AsyncSession, principal: Principal, uid: str, raw: Any) 
     if target is None or target.is_unsorted:
         raise ValidationFailed.single("link.entity_id", f"Lead {entity_id} not found.", code="NotFound")
     owner = users.get(target.responsible_user_id)
-    if not rights.may_row(principal, "leads", "edit", target.responsible_user_id, owner.group_id if owner else None):
+    if not rights.may_entity(principal, "leads", "edit", target, owner.group_id if owner else None):
         raise Forbidden(f"You may not edit lead {entity_id}")
     own_contact = await _live(session, Contact, row.contact_id)
     own_company = await _live(session, Company, row.company_id)
     if chosen is not None and chosen != row.contact_id:
-        contact = await _live(session, Contact, chosen)
+        contact = await session.scalar(select(Contact).where(
+            Contact.id == chosen, Contact.is_deleted.is_(False), *rights.visible(principal, "contacts")))
         if contact is None or contact.is_unsorted:
             raise ValidationFailed.single("link.metadata.contact_id", f"Contact {chosen} not found.",
                                           code="NotFound")
-        contact_id, company_id = contact.id, None
+        contact_id: int | None = contact.id
+        company_id: int | None = None
     else:
         contact_id = own_contact.id if own_contact is not None else None
         company_id = own_company.id if own_company is not None else None

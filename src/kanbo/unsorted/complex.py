@@ -152,14 +152,21 @@ async def complex_add(ctx: Ctx = Depends(api_context)) -> Response:
         return HalResponse(await _incoming(ctx, incoming))
     companies: list[tuple[str, dict[str, Any]]] = []
     contacts: dict[str, dict[str, Any]] = {}
+    # ``{"id": …}`` names an existing contact or company: it is linked (the lead service checks that it
+    # exists and that the user may see it: a 400 at ``_embedded.contacts.0.id`` otherwise), never created.
+    existing: dict[str, dict[str, Any]] = {"contacts": {}, "companies": {}}
     for request_id, item in items:
         company = _single(item, "companies", request_id)
-        if company is not None:
+        if company is not None and company.get("id") is not None:
+            existing["companies"][request_id] = company["id"]
+        elif company is not None:
             companies.append((request_id, company))
         contact = _single(item, "contacts", request_id)
-        if contact is not None:
+        if contact is not None and contact.get("id") is not None:
+            existing["contacts"][request_id] = contact["id"]
+        elif contact is not None:
             contacts[request_id] = contact
-    company_ids = await _add_prefixed(ctx, COMPANY_SPEC, companies, "_embedded.companies.0")
+    company_ids = await _add_prefixed(ctx, COMPANY_SPEC, companies, "_embedded.companies.0") | existing["companies"]
 
     merged: dict[str, int] = {}
     if dedupe and contacts:
@@ -177,12 +184,13 @@ async def complex_add(ctx: Ctx = Depends(api_context)) -> Response:
     for request_id, contact in contacts.items():
         if request_id in merged:
             continue
-        if request_id in company_ids:
+        if request_id in company_ids and request_id not in existing["companies"]:
             contact.setdefault("_embedded", {})
             if isinstance(contact["_embedded"], dict):
                 contact["_embedded"]["companies"] = [{"id": company_ids[request_id]}]
         new_contacts.append((request_id, contact))
-    contact_ids = await _add_prefixed(ctx, CONTACT_SPEC, new_contacts, "_embedded.contacts.0") | merged
+    contact_ids = await _add_prefixed(ctx, CONTACT_SPEC, new_contacts, "_embedded.contacts.0") | merged \
+        | existing["contacts"]
 
     leads = []
     for request_id, item in items:

@@ -31,7 +31,7 @@ from kanbo.http.query import ListQuery, as_int_list, as_list, as_range
 from kanbo.leads.spec import LEAD_SPEC
 from kanbo.leads.stages import StageMap
 from kanbo.models.activity import Unsorted
-from kanbo.models.entities import Contact
+from kanbo.models.entities import Contact, Lead
 from kanbo.notes.service import add_note
 from kanbo.unsorted.metadata import CATEGORIES, dedupe_key, describe_key, parse_metadata
 
@@ -287,8 +287,11 @@ async def add_call_note(session: AsyncSession, principal: Principal, lead_id: in
 
 # Reading ---------------------------------------------------------------------------------------
 
-def _shared_filters(f: dict[str, Any]) -> list[ColumnElement[bool]]:
-    clauses: list[ColumnElement[bool]] = []
+def _shared_filters(principal: Principal, f: dict[str, Any]) -> list[ColumnElement[bool]]:
+    """The filters every read shares, and the rights: an incoming lead is seen by whoever may see its
+    lead (the leads view letter and the stage rights of its Incoming stage)."""
+    clauses: list[ColumnElement[bool]] = [
+        Unsorted.lead_id.in_(select(Lead.id).where(*rights.visible(principal, "leads")))]
     if f.get("uid") not in (None, ""):
         clauses.append(Unsorted.uid.in_(as_list(f["uid"], path="filter[uid]")))
     if f.get("pipeline_id") not in (None, ""):
@@ -299,7 +302,7 @@ def _shared_filters(f: dict[str, Any]) -> list[ColumnElement[bool]]:
 async def list_waiting(session: AsyncSession, principal: Principal, query: ListQuery) -> tuple[list[Unsorted], bool]:
     """One page of incoming leads still waiting (state ``new``): one query, ``limit + 1`` rows."""
     _require_view(principal)
-    clauses = [Unsorted.state == "new", *_shared_filters(query.filter)]
+    clauses = [Unsorted.state == "new", *_shared_filters(principal, query.filter)]
     if query.filter.get("category") not in (None, ""):
         categories = as_list(query.filter["category"], path="filter[category]")
         unknown = [c for c in categories if c not in CATEGORIES]
@@ -317,7 +320,8 @@ async def list_waiting(session: AsyncSession, principal: Principal, query: ListQ
 
 async def get_waiting(session: AsyncSession, principal: Principal, uid: str) -> Unsorted | None:
     _require_view(principal)
-    row: Unsorted | None = await session.scalar(select(Unsorted).where(Unsorted.uid == uid, Unsorted.state == "new"))
+    row: Unsorted | None = await session.scalar(select(Unsorted).where(
+        Unsorted.uid == uid, Unsorted.state == "new", *_shared_filters(principal, {})))
     return row
 
 
@@ -325,7 +329,7 @@ async def summary_counts(session: AsyncSession, principal: Principal, f: dict[st
                          ) -> list[tuple[str, str, int, int]]:
     """(category, state, rows, seconds from arrival to decision) per group, in one query."""
     _require_view(principal)
-    clauses = _shared_filters(f)
+    clauses = _shared_filters(principal, f)
     if "created_at" in f:
         bounds = as_range(f["created_at"], "filter[created_at]")
         if bounds.start is not None:

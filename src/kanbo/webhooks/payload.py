@@ -37,7 +37,7 @@ NOTE_EVENTS = frozenset({
 })
 ENTITY_UPDATES = frozenset({
     "name_field_changed", "sale_field_changed", "custom_field_value_changed", "entity_tag_added",
-    "entity_tag_deleted", "entity_linked", "entity_unlinked", "ltv_field_changed",
+    "entity_tag_deleted", "entity_linked", "entity_unlinked", "ltv_field_changed", "lead_loss_reason_changed",
 })
 TASK_UPDATES = frozenset({"task_completed", "task_text_changed", "task_deadline_changed", "task_type_changed",
                           "task_result_added"})

@@ -7,7 +7,6 @@ from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from kanbo.auth.context import Ctx, api_context
-from kanbo.core.errors import BadRequest, Forbidden
 from kanbo.http.body import read_object
 from kanbo.http.hal import collection
 from kanbo.http.query import as_list, parse_list_query
@@ -20,46 +19,33 @@ router = APIRouter(route_class=TxRoute)
 BASE = "/api/v4/webhooks"
 
 
-def _admin(ctx: Ctx) -> None:
-    if not ctx.principal.is_admin:
-        raise Forbidden("Only administrators can manage webhooks")
-
-
 @router.get(BASE)
 async def list_webhooks(ctx: Ctx = Depends(api_context)) -> Response:
-    _admin(ctx)
     query = parse_list_query(ctx.request.scope.get("query_string", b""))
     destinations = as_list(query.filter.get("destination"), split_commas=False, path="filter[destination]")
-    webhooks = await service.list_webhooks(ctx.session, destinations)
+    webhooks = await service.list_webhooks(ctx.session, ctx.principal, destinations)
     items = [render_webhook(w) for w in webhooks]
     return collection(ctx.request, "webhooks", items, extra={"_total_items": len(items)})
 
 
 @router.post(BASE)
 async def save_webhook(ctx: Ctx = Depends(api_context)) -> Response:
-    _admin(ctx)
-    values = service.parse_webhook(await read_object(ctx.request))
-    webhook, secret = await service.save_webhook(ctx.session, ctx.principal, values)
+    webhook, secret = await service.save_webhook(ctx.session, ctx.principal, await read_object(ctx.request))
     return HalResponse(render_webhook(webhook, secret=secret))
 
 
 @router.delete(BASE)
 async def delete_webhook(ctx: Ctx = Depends(api_context)) -> Response:
-    _admin(ctx)
-    data = await read_object(ctx.request)
-    destination = data.get("destination")
-    if not isinstance(destination, str) or not destination.strip():
-        raise BadRequest("destination: the URL of the webhook to delete is required")
-    await service.delete_webhook(ctx.session, destination.strip())
+    await service.delete_webhook(ctx.session, ctx.principal, await read_object(ctx.request))
     return no_content()
 
 
 @router.get(BASE + "/{webhook_id:id}/deliveries")
 async def list_deliveries(webhook_id: int, ctx: Ctx = Depends(api_context)) -> Response:
-    _admin(ctx)
     query = parse_list_query(ctx.request.scope.get("query_string", b""))
     states = as_list(query.filter.get("state"), path="filter[state]")
-    rows, attempts, has_next = await service.list_deliveries(ctx.session, webhook_id, offset=query.offset,
+    rows, attempts, has_next = await service.list_deliveries(ctx.session, ctx.principal, webhook_id,
+                                                             offset=query.offset,
                                                              limit=query.limit, states=states)
     items = [render_delivery(row, attempts.get(row.id, [])) for row in rows]
     return collection(ctx.request, "deliveries", items, query, has_next=has_next)
@@ -67,6 +53,5 @@ async def list_deliveries(webhook_id: int, ctx: Ctx = Depends(api_context)) -> R
 
 @router.post(BASE + "/deliveries/{delivery_id:id}/retry")
 async def retry_delivery(delivery_id: int, ctx: Ctx = Depends(api_context)) -> Response:
-    _admin(ctx)
-    delivery, attempts = await service.retry_delivery(ctx.session, delivery_id)
+    delivery, attempts = await service.retry_delivery(ctx.session, ctx.principal, delivery_id)
     return HalResponse(render_delivery(delivery, attempts))

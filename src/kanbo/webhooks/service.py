@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kanbo.accounts.rights import require_admin
 from kanbo.config import get_settings
 from kanbo.core.errors import BadRequest, Errors, NotFound, ValidationFailed
 from kanbo.core.principal import Principal
@@ -91,16 +92,23 @@ def parse_webhook(data: dict[str, Any]) -> WebhookInput:
     return WebhookInput(destination=destination.strip(), settings=codes, sort=sort, format=format_)
 
 
-async def list_webhooks(session: AsyncSession, destinations: Sequence[str] = ()) -> list[Webhook]:
+ADMIN_ONLY = "manage webhooks"
+
+
+async def list_webhooks(session: AsyncSession, principal: Principal, destinations: Sequence[str] = ()) -> list[Webhook]:
+    require_admin(principal, ADMIN_ONLY)
     query = select(Webhook).order_by(Webhook.sort, Webhook.id)
     if destinations:
         query = query.where(Webhook.destination.in_(list(destinations)))
     return list(await session.scalars(query))
 
 
-async def save_webhook(session: AsyncSession, principal: Principal, values: WebhookInput) -> tuple[Webhook, str | None]:
-    """Create or update the subscription of ``values.destination`` (upsert by destination); saving re-enables
+async def save_webhook(session: AsyncSession, principal: Principal, data: dict[str, Any]
+                       ) -> tuple[Webhook, str | None]:
+    """Create or update the subscription of ``data``'s destination (upsert by destination); saving re-enables
     a disabled subscription. Returns the webhook and the secret when this request made one (shown once)."""
+    require_admin(principal, ADMIN_ONLY)
+    values = parse_webhook(data)
     settings = get_settings().webhooks
     await check_destination_on_save(values.destination, allow_private=settings.allow_private)
     # Serialise the account's subscription changes (upsert and the limit); SQLite writers already are.
@@ -132,8 +140,13 @@ async def save_webhook(session: AsyncSession, principal: Principal, values: Webh
     return webhook, secret
 
 
-async def delete_webhook(session: AsyncSession, destination: str) -> None:
-    """Unsubscribe ``destination``; its deliveries and attempts go with it."""
+async def delete_webhook(session: AsyncSession, principal: Principal, data: dict[str, Any]) -> None:
+    """Unsubscribe ``data["destination"]``; its deliveries and attempts go with it."""
+    require_admin(principal, ADMIN_ONLY)
+    destination = data.get("destination")
+    if not isinstance(destination, str) or not destination.strip():
+        raise BadRequest("destination: the URL of the webhook to delete is required")
+    destination = destination.strip()
     result = await session.execute(delete(Webhook).where(Webhook.destination == destination))
     if not getattr(result, "rowcount", 0):
         raise NotFound(f"No webhook with destination {destination!r}")
@@ -150,10 +163,11 @@ async def attempts_of(session: AsyncSession, delivery_ids: Sequence[int]) -> dic
     return found
 
 
-async def list_deliveries(session: AsyncSession, webhook_id: int, *, offset: int, limit: int,
+async def list_deliveries(session: AsyncSession, principal: Principal, webhook_id: int, *, offset: int, limit: int,
                           states: Sequence[str] = ()) -> tuple[list[WebhookDelivery], dict[int, list[WebhookAttempt]],
                                                                bool]:
     """A page of a webhook's deliveries, newest first, with their attempts; and whether more follow."""
+    require_admin(principal, ADMIN_ONLY)
     if await session.scalar(select(Webhook.id).where(Webhook.id == webhook_id)) is None:
         raise NotFound(f"Webhook {webhook_id} not found")
     query = select(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook_id)
@@ -166,8 +180,10 @@ async def list_deliveries(session: AsyncSession, webhook_id: int, *, offset: int
     return rows, await attempts_of(session, [r.id for r in rows]), has_next
 
 
-async def retry_delivery(session: AsyncSession, delivery_id: int) -> tuple[WebhookDelivery, list[WebhookAttempt]]:
+async def retry_delivery(session: AsyncSession, principal: Principal, delivery_id: int
+                         ) -> tuple[WebhookDelivery, list[WebhookAttempt]]:
     """Manual redelivery: the delivery is due again now (its attempts keep counting)."""
+    require_admin(principal, ADMIN_ONLY)
     delivery = await session.scalar(select(WebhookDelivery).where(WebhookDelivery.id == delivery_id))
     if delivery is None:
         raise NotFound(f"Delivery {delivery_id} not found")
