@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from kanbo import __version__
 from kanbo.config import get_settings
 from kanbo.core.db import Database
-from kanbo.http import problems
+from kanbo.http import openapi, problems
 from kanbo.http.middleware import KanboMiddleware
 from kanbo.http.ratelimit import create_rate_limiter
 from kanbo.http.responses import HalResponse
@@ -93,4 +93,5 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.include_router(webhooks_router)
     app.include_router(pages_router)
     docs.install(app)
+    openapi.install(app)
     return app

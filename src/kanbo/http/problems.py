@@ -6,11 +6,12 @@ import logging
 import uuid
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, routing
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from kanbo.core.errors import FieldError, ItemErrors, KanboError, ValidationFailed
 from kanbo.http.responses import ProblemResponse
@@ -38,9 +39,23 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         detail = str(exc.detail)
     error = KanboError(detail, status=status)
     headers = dict(exc.headers or {})
+    if status == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request))
     response = problem(error)
     response.headers.update(headers)
     return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app answers on this path (Starlette names only the first
+    route's methods when several routes share a path)."""
+    methods: set[str] = set()
+    probe = {**request.scope, "method": "GET", "type": "http"}
+    for context in routing.iter_route_contexts(request.app.router.routes):
+        route = getattr(context, "route", None)
+        if route is not None and route.matches(probe)[0] != Match.NONE:
+            methods.update(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def _loc_to_path(loc: tuple[Any, ...]) -> str:

@@ -286,7 +286,7 @@ def parse_list_query(
     orderable: Iterable[str] = (),
 ) -> ListQuery:
     params = parse_query_string(raw)
-    page = _page_number(params.get("page"))
+    page = page_number(params.get("page"))
     limit = _positive_int(params.get("limit"), "limit", default_limit)
     if limit > max_limit:
         raise Unprocessable(f"Limit {max_limit} per page")
@@ -312,7 +312,7 @@ def refuse_malformed_keys(params: Node) -> None:
                 raise unreadable(key, f"{base}[NAME]=… with balanced brackets")
 
 
-def _page_number(value: Any) -> int:
+def page_number(value: Any) -> int:
     """``page``: a positive integer; one of more digits than BIGINT holds is a page past any end
     (:data:`MAX_PAGE`), so it answers 204 like any other page after the last."""
     if isinstance(value, list):
