@@ -21,7 +21,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 from fastapi import Depends, Request
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError, create_model
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import ErrorDetails
 
 from kanbo.config import get_settings
@@ -298,3 +299,59 @@ def responses(ok: type[BaseModel] | None = None, *, status: int = 200, empty: bo
     if empty or ok is None:
         documented[204] = {"description": "No content"}
     return documented
+
+
+# Response models ---------------------------------------------------------------------------------
+
+class OutModel(BaseModel):
+    """Base of every response model (a key the server sometimes omits is ``X | SkipJsonSchema[None] = None``:
+    documented as ``X``, not required, never ``null``). It documents the exact shape the server returns (unknown keys
+    are refused, so the contract test notices an undocumented key); responses are never validated
+    against it at run time."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Link(OutModel):
+    href: str
+
+
+class SelfLinks(OutModel):
+    self: Link
+
+
+class PageLinks(OutModel):
+    self: Link
+    next: Link | SkipJsonSchema[None] = None
+    first: Link | SkipJsonSchema[None] = None
+    prev: Link | SkipJsonSchema[None] = None
+
+
+def _embedded(name: str, key: str, item: type[BaseModel]) -> type[BaseModel]:
+    fields: dict[str, Any] = {key: (list[item], ...)}  # type: ignore[valid-type]
+    return create_model(f"{name}Embedded", __base__=OutModel, **fields)
+
+
+def hal_page(name: str, key: str, item: type[BaseModel], *, total: bool = False) -> type[BaseModel]:
+    """The model of a HAL list page (:func:`kanbo.http.hal.collection`): ``_page``, ``_links`` with
+    ``self``/``next``/``first``/``prev`` and ``_embedded.<key>``; with ``total`` also ``_total_items``
+    and ``_page_count``."""
+    fields: dict[str, Any] = {
+        "page": (int | SkipJsonSchema[None], Field(None, alias="_page")),  # type: ignore[misc]
+        "links": (PageLinks, Field(alias="_links")),
+        "embedded": (_embedded(name, key, item), Field(alias="_embedded")),
+    }
+    if total:
+        fields["total_items"] = (int | SkipJsonSchema[None], Field(None, alias="_total_items"))  # type: ignore[misc]
+        fields["page_count"] = (int | SkipJsonSchema[None], Field(None, alias="_page_count"))  # type: ignore[misc]
+    return create_model(name, __base__=OutModel, **fields)
+
+
+def hal_written(name: str, key: str, item: type[BaseModel]) -> type[BaseModel]:
+    """The model of a batch write's answer (:func:`kanbo.http.hal.created`): ``_links.self`` and
+    ``_embedded.<key>``."""
+    fields: dict[str, Any] = {
+        "links": (SelfLinks, Field(alias="_links")),
+        "embedded": (_embedded(name, key, item), Field(alias="_embedded")),
+    }
+    return create_model(name, __base__=OutModel, **fields)
