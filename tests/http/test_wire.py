@@ -216,7 +216,9 @@ def test_the_document_shows_bodies_queries_and_answers():
     names = {parameter["name"] for parameter in listing["parameters"]}
     assert {"page", "limit", "with", "query", "filter", "order"} <= names
     assert {"200", "204", "400", "401", "404", "422"} <= listing["responses"].keys()
-    assert "application/hal+json" in listing["responses"]["200"]["content"]
+    ref = {"schema": {"$ref": "#/components/schemas/ThingsPage"}}
+    assert listing["responses"]["200"]["content"] == {"application/hal+json": ref, "application/json": ref}
+    assert "content" not in listing["responses"]["204"]
     delete = document["paths"]["/api/v4/things"]["delete"]
     assert "200" not in delete["responses"] and "204" in delete["responses"]
     assert "HTTPValidationError" not in document["components"]["schemas"]

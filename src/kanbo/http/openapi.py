@@ -26,6 +26,7 @@ from pydantic.json_schema import models_json_schema
 from kanbo.http.wire import WIRE_BODY, WIRE_QUERY
 
 REF = "#/components/schemas/"
+HAL = "application/hal+json"
 PROBLEM = "application/problem+json"
 
 
@@ -144,6 +145,7 @@ def build(app: FastAPI) -> dict[str, Any]:
             if route.responses and 200 not in route.responses and "200" not in route.responses \
                     and route.status_code is None:
                 answers.pop("200", None)  # FastAPI's placeholder; the route documents what it answers
+            _declared_content(route, answers)
             for mark in _marks(route, WIRE_BODY):
                 _schema_of([mark.model], components)
                 ref = {"$ref": REF + mark.model.__name__}
@@ -159,6 +161,29 @@ def build(app: FastAPI) -> dict[str, Any]:
                     answers.setdefault(code, {"description": description,
                                               "content": {PROBLEM: {"schema": problem_ref}}})
     return document
+
+
+def _declared_content(route: APIRoute, answers: dict[str, Any]) -> None:
+    """A declared answer's body under exactly its media types: FastAPI files the model under
+    ``application/json`` and adds an empty or ``{"type": "string"}`` schema for the route's own
+    response class, which no body matches. A HAL answer is also served as plain JSON to clients
+    that prefer it (:mod:`kanbo.http.negotiation`), so both carry the model. A declared answer
+    without a model (204) has no body."""
+    for status, spec in (route.responses or {}).items():
+        answer = answers.get(str(status))
+        if answer is None:
+            continue
+        if "model" not in spec:
+            answer.pop("content", None)
+            continue
+        schemas = [entry.get("schema") for entry in answer.get("content", {}).values()]
+        model = next((schema for schema in schemas if schema and "$ref" in schema), None)
+        if model is None:
+            continue
+        media = list(spec.get("content") or {}) or ["application/json"]
+        if HAL in media and "application/json" not in media:
+            media.append("application/json")
+        answer["content"] = {media_type: {"schema": model} for media_type in media}
 
 
 def install(app: FastAPI) -> None:
