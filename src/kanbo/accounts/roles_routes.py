@@ -66,19 +66,19 @@ async def get_role(role_id: int, ctx: Ctx = Depends(api_context)) -> Response:
     return item(ctx.request, (await _render_roles(ctx, [role], "users" in with_))[0])
 
 
-@router.post("/api/v4/roles")
+@router.post("/api/v4/roles", name="add_roles")
 async def add(ctx: Ctx = Depends(api_context)) -> Response:
     new_roles = await add_roles(ctx.session, ctx.principal, await read_batch(ctx.request))
     return created(ctx.request, "roles", [_written(ctx.request, r, rid, updated=False) for rid, r in new_roles])
 
 
-@router.patch("/api/v4/roles")
+@router.patch("/api/v4/roles", name="update_roles")
 async def update_many(ctx: Ctx = Depends(api_context)) -> Response:
     changed = await update_roles(ctx.session, ctx.principal, await read_batch(ctx.request))
     return created(ctx.request, "roles", [_written(ctx.request, r, rid, updated=True) for rid, r in changed])
 
 
-@router.patch("/api/v4/roles/{role_id:int}")
+@router.patch("/api/v4/roles/{role_id:int}", name="update_role")
 async def update_one(role_id: int, ctx: Ctx = Depends(api_context)) -> Response:
     body = await read_object(ctx.request)
     request_id = "0" if body.get("request_id") is None else str(body["request_id"])
@@ -88,7 +88,7 @@ async def update_one(role_id: int, ctx: Ctx = Depends(api_context)) -> Response:
     return item(ctx.request, rendered)
 
 
-@router.delete("/api/v4/roles/{role_id:int}")
+@router.delete("/api/v4/roles/{role_id:int}", name="delete_role")
 async def delete(role_id: int, ctx: Ctx = Depends(api_context)) -> Response:
     await delete_role(ctx.session, ctx.principal, role_id)
     return no_content()

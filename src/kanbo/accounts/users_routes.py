@@ -59,7 +59,7 @@ async def get_user(user_id: int, ctx: Ctx = Depends(api_context)) -> Response:
     return item(request, render_user(request, user, role, group, with_=with_, account_lang=lang))
 
 
-@router.post("/api/v4/users")
+@router.post("/api/v4/users", name="add_users")
 async def add(ctx: Ctx = Depends(api_context)) -> Response:
     batch = await read_batch(ctx.request)
     new_users = await add_users(ctx.session, ctx.principal, batch, default_lang=await _account_language(ctx))
@@ -72,13 +72,13 @@ async def add(ctx: Ctx = Depends(api_context)) -> Response:
     return created(ctx.request, "users", body)
 
 
-@router.post("/api/v4/users/activate")
+@router.post("/api/v4/users/activate", name="activate_users")
 async def activate(ctx: Ctx = Depends(api_context)) -> Response:
     await set_active(ctx.session, ctx.principal, await read_batch(ctx.request, max_items=MAX_STATUS_CHANGES), True)
     return no_content()
 
 
-@router.post("/api/v4/users/deactivate")
+@router.post("/api/v4/users/deactivate", name="deactivate_users")
 async def deactivate(ctx: Ctx = Depends(api_context)) -> Response:
     await set_active(ctx.session, ctx.principal, await read_batch(ctx.request, max_items=MAX_STATUS_CHANGES), False)
     return no_content()
