@@ -19,8 +19,8 @@ from kanbo.links.wire import (
     EntityLinksPage,
     EntityLinksQuery,
     HalDocumented,
-    LinkFilter,
     LinkIn,
+    LinksFilter,
     LinksPage,
     LinksQuery,
     LinksWritten,
@@ -30,7 +30,7 @@ from kanbo.links.wire import (
 MAX_ENTITIES = 250
 
 
-def _filtered(links: list[Link], wanted: LinkFilter) -> list[Link]:
+def _filtered(links: list[Link], wanted: LinksFilter) -> list[Link]:
     if wanted.to_entity_id:
         ids = set(wanted.to_entity_id)
         links = [link for link in links if link.to_entity_id in ids]

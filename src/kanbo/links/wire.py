@@ -28,7 +28,7 @@ TypeValues = Annotated[list[Annotated[str, Field(max_length=255)]], BeforeValida
 EntityType = Literal["leads", "contacts", "companies"]
 
 
-class LinkMetadata(WireModel):
+class EntityLinkMetadata(WireModel):
     """A lead ↔ contact link's ``metadata``: is the contact the lead's main one (either key says so)."""
 
     main_contact: bool | None = None
@@ -41,7 +41,7 @@ class LinkIn(BatchItem):
 
     to_entity_id: EntityId
     to_entity_type: str
-    metadata: LinkMetadata | None = None
+    metadata: EntityLinkMetadata | None = None
 
     def source_id(self) -> int | None:
         """The entity a batch form's item names; ``None`` in the one-entity forms (the path names it)."""
@@ -90,19 +90,19 @@ LINK_MODELS: dict[str, tuple[type[LinkIn], type[LinkIn]]] = {
 }
 
 
-class LinkFilter(WireModel):
+class LinksFilter(WireModel):
     to_entity_id: IdValues = Field(default_factory=list)
     to_entity_type: TypeValues = Field(default_factory=list)
 
 
-class EntityLinksFilter(LinkFilter):
+class EntityLinksFilter(LinksFilter):
     entity_id: IdValues = Field(min_length=1, description="The entities whose links are listed (at most 250)")
 
 
 class LinksQuery(WireModel):
     """``GET /api/v4/{entity}/{id}/links``: optional ``filter[to_entity_id]`` and ``filter[to_entity_type]``."""
 
-    filter: LinkFilter = Field(default_factory=LinkFilter)
+    filter: LinksFilter = Field(default_factory=LinksFilter)
 
 
 class EntityLinksQuery(WireModel):
@@ -122,27 +122,27 @@ class HalDocumented(JSONResponse):
 
 # Answers ------------------------------------------------------------------------------------------
 
-class LinkMetadataOut(OutModel):
+class EntityLinkMetadataOut(OutModel):
     main_contact: bool
     is_main: bool
 
 
-class LinkOut(OutModel):
+class LinkedEntityOut(OutModel):
     """A link of one entity (its source is the path's)."""
 
     to_entity_id: int
     to_entity_type: EntityType
-    metadata: LinkMetadataOut | None
+    metadata: EntityLinkMetadataOut | None
 
 
-class EntityLinkOut(LinkOut):
+class EntityLinkOut(LinkedEntityOut):
     """A link naming its source entity."""
 
     entity_id: int
     entity_type: EntityType
 
 
-def _links_page(name: str, item: type[LinkOut]) -> type[OutModel]:
+def _links_page(name: str, item: type[LinkedEntityOut]) -> type[OutModel]:
     """The model of a links list: ``_total_items``, ``_links.self`` and ``_embedded.links`` (never paged)."""
     embedded = create_model(f"{name}Embedded", __base__=OutModel, links=(list[item], ...))  # type: ignore[valid-type]
     fields: dict[str, Any] = {
@@ -153,6 +153,6 @@ def _links_page(name: str, item: type[LinkOut]) -> type[OutModel]:
     return create_model(name, __base__=OutModel, **fields)
 
 
-LinksPage = _links_page("LinksPage", LinkOut)
+LinksPage = _links_page("LinksPage", LinkedEntityOut)
 EntityLinksPage = _links_page("EntityLinksPage", EntityLinkOut)
 LinksWritten = hal_written("LinksWritten", "links", EntityLinkOut)
