@@ -8,18 +8,19 @@ from starlette.responses import Response
 
 from kanbo.auth.context import Ctx, api_context
 from kanbo.calls.service import add_calls
+from kanbo.calls.wire import CallItem, CallsAdded, call_batch
 from kanbo.entities.wire import entity_path
-from kanbo.http.body import read_batch
 from kanbo.http.hal import href
 from kanbo.http.responses import HalResponse
 from kanbo.http.route import TxRoute
+from kanbo.http.wire import responses
+from kanbo.links.wire import HalDocumented
 
-router = APIRouter(route_class=TxRoute)
+router = APIRouter(route_class=TxRoute, default_response_class=HalDocumented)
 
 
-@router.post("/api/v4/calls", name="add_calls")
-async def post_calls(ctx: Ctx = Depends(api_context)) -> Response:
-    items = await read_batch(ctx.request)
+@router.post("/api/v4/calls", name="add_calls", responses=responses(CallsAdded))
+async def post_calls(ctx: Ctx = Depends(api_context), items: list[CallItem] = call_batch()) -> Response:
     placed, failures = await add_calls(ctx.session, ctx.principal, items)
     calls = [{
         "id": call.note_id,

@@ -6,46 +6,62 @@ from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from kanbo.auth.context import Ctx, api_context
-from kanbo.http.body import read_batch, read_object
 from kanbo.http.hal import collection, created
-from kanbo.http.query import parse_list_query
 from kanbo.http.responses import HalResponse, no_content
 from kanbo.http.route import TxRoute
+from kanbo.http.wire import batch, body, query, responses
 from kanbo.leads import loss_reasons_service as service
-from kanbo.leads.loss_reasons_wire import BASE, render_loss_reason
+from kanbo.leads.loss_reasons_wire import (
+    BASE,
+    LossReasonIn,
+    LossReasonList,
+    LossReasonOut,
+    LossReasonPatch,
+    LossReasonsAdded,
+    LossReasonsPage,
+    render_loss_reason,
+)
+from kanbo.links.wire import HalDocumented
 
-router = APIRouter(route_class=TxRoute)
+router = APIRouter(route_class=TxRoute, default_response_class=HalDocumented)
 
 
-@router.get(BASE)
-async def list_reasons(ctx: Ctx = Depends(api_context)) -> Response:
-    query = parse_list_query(ctx.request.scope.get("query_string", b""))
-    rows, total = await service.list_reasons(ctx.session, query.offset, query.limit)
+async def change_context(ctx: Ctx = Depends(api_context)) -> Ctx:
+    """The context of a change: the service's rule (admins only) is asked before the body is read, so a
+    user who may not change loss reasons gets 403 whatever the body."""
+    service.require_changer(ctx.principal)
+    return ctx
+
+
+@router.get(BASE, name="list_reasons", responses=responses(LossReasonsPage, empty=True))
+async def list_reasons(ctx: Ctx = Depends(api_context), params: LossReasonList = query(LossReasonList)) -> Response:
+    q = params.list_query()
+    rows, total = await service.list_reasons(ctx.session, q.offset, q.limit)
     items = [render_loss_reason(ctx.request, r) for r in rows]
-    return collection(ctx.request, "loss_reasons", items, query, has_next=query.offset + len(items) < total,
-                      total=total)
+    return collection(ctx.request, "loss_reasons", items, q, has_next=q.offset + len(items) < total, total=total)
 
 
-@router.get(BASE + "/{reason_id:id}")
+@router.get(BASE + "/{reason_id:id}", name="get_reason", responses=responses(LossReasonOut, empty=True))
 async def get_reason(reason_id: int, ctx: Ctx = Depends(api_context)) -> Response:
     reason = await service.get_reason(ctx.session, reason_id)
     return HalResponse(render_loss_reason(ctx.request, reason)) if reason else no_content()
 
 
-@router.post(BASE)
-async def add_reasons(ctx: Ctx = Depends(api_context)) -> Response:
-    rows = await service.add_reasons(ctx.session, ctx.principal, await read_batch(ctx.request))
+@router.post(BASE, name="add_reasons", responses=responses(LossReasonsAdded))
+async def add_reasons(ctx: Ctx = Depends(change_context), items: list[LossReasonIn] = batch(LossReasonIn)) -> Response:
+    rows = await service.add_reasons(ctx.session, ctx.principal, items)
     return created(ctx.request, "loss_reasons",
                    [{**render_loss_reason(ctx.request, row), "request_id": rid} for rid, row in rows])
 
 
-@router.patch(BASE + "/{reason_id:id}")
-async def update_reason(reason_id: int, ctx: Ctx = Depends(api_context)) -> Response:
-    reason = await service.update_reason(ctx.session, ctx.principal, reason_id, await read_object(ctx.request))
+@router.patch(BASE + "/{reason_id:id}", name="update_reason", responses=responses(LossReasonOut))
+async def update_reason(reason_id: int, ctx: Ctx = Depends(change_context),
+                        data: LossReasonPatch = body(LossReasonPatch)) -> Response:
+    reason = await service.update_reason(ctx.session, ctx.principal, reason_id, data)
     return HalResponse(render_loss_reason(ctx.request, reason))
 
 
-@router.delete(BASE + "/{reason_id:id}")
-async def delete_reason(reason_id: int, ctx: Ctx = Depends(api_context)) -> Response:
+@router.delete(BASE + "/{reason_id:id}", name="delete_reason", responses=responses())
+async def delete_reason(reason_id: int, ctx: Ctx = Depends(change_context)) -> Response:
     await service.delete_reason(ctx.session, ctx.principal, reason_id)
     return no_content()

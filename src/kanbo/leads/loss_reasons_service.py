@@ -4,35 +4,27 @@ leads through the lead service, so each lead records ``lead_loss_reason_changed`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.accounts.rights import require_admin
-from kanbo.core.errors import Errors, NotFound
+from kanbo.core.errors import NotFound
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
 from kanbo.entities import service as entities
-from kanbo.entities.fields import int_field, text_field
+from kanbo.leads.loss_reasons_wire import LossReasonIn, LossReasonPatch
 from kanbo.leads.spec import LEAD_SPEC
 from kanbo.models.entities import Lead, LossReason
 
 ADMIN_ONLY = "change loss reasons"
 
 
-def _parse(item: dict[str, Any], errors: Errors, request_id: str, *, create: bool) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    name = text_field(item, "name", errors, request_id)
-    if name:
-        values["name"] = name
-    elif create or "name" in item:
-        errors.add(request_id, "name", "This value should not be blank.", "NotBlank")
-    sort = int_field(item, "sort", errors, request_id, minimum=None)
-    if sort is not None:
-        values["sort"] = sort
-    return values
+def require_changer(principal: Principal) -> None:
+    """Only admins change loss reasons (403 otherwise)."""
+    require_admin(principal, ADMIN_ONLY)
 
 
 async def list_reasons(session: AsyncSession, offset: int, limit: int) -> tuple[list[LossReason], int]:
@@ -47,15 +39,14 @@ async def get_reason(session: AsyncSession, reason_id: int) -> LossReason | None
     return reason
 
 
-async def add_reasons(session: AsyncSession, principal: Principal, items: list[tuple[str, dict[str, Any]]]
+async def add_reasons(session: AsyncSession, principal: Principal, items: Sequence[LossReasonIn]
                       ) -> list[tuple[str, LossReason]]:
-    require_admin(principal, ADMIN_ONLY)
-    errors = Errors()
-    parsed = [(rid, _parse(item, errors, rid, create=True)) for rid, item in items]
-    errors.raise_if_any()
+    """The new reasons with the ``request_id`` of their items, in request order."""
+    require_changer(principal)
     stamp = now()
-    rows = [(rid, LossReason(name=values["name"], sort=values.get("sort", 0), created_at=stamp, updated_at=stamp))
-            for rid, values in parsed]
+    rows = [(item.request_id or str(index),
+             LossReason(name=item.name, sort=item.sort or 0, created_at=stamp, updated_at=stamp))
+            for index, item in enumerate(items)]
     session.add_all([row for _, row in rows])
     await session.flush()
     return rows
@@ -69,14 +60,13 @@ async def _existing(session: AsyncSession, reason_id: int) -> LossReason:
 
 
 async def update_reason(session: AsyncSession, principal: Principal, reason_id: int,
-                        data: dict[str, Any]) -> LossReason:
-    require_admin(principal, ADMIN_ONLY)
+                        data: LossReasonPatch) -> LossReason:
+    require_changer(principal)
     reason = await _existing(session, reason_id)
-    errors = Errors()
-    values = _parse(data, errors, "0", create=False)
-    errors.raise_if_any()
-    for key, value in values.items():
-        setattr(reason, key, value)
+    if data.name is not None:
+        reason.name = data.name
+    if data.sort is not None:
+        reason.sort = data.sort
     reason.updated_at = now()
     await session.flush()
     return reason
@@ -85,7 +75,7 @@ async def update_reason(session: AsyncSession, principal: Principal, reason_id: 
 async def delete_reason(session: AsyncSession, principal: Principal, reason_id: int) -> None:
     """Delete a reason; its leads lose it through the lead service, with their events. Leads in the trash
     (which the lead service does not change) lose it silently: they record it when restored and edited."""
-    require_admin(principal, ADMIN_ONLY)
+    require_changer(principal)
     reason = await _existing(session, reason_id)
     lead_ids = list(await session.scalars(select(Lead.id).where(Lead.loss_reason_id == reason_id,
                                                                 Lead.is_deleted.is_(False)).order_by(Lead.id)))

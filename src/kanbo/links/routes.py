@@ -2,80 +2,85 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from kanbo.auth.context import Ctx, api_context
-from kanbo.core.errors import BadRequest
 from kanbo.entities.kinds import KINDS, EntityKind
 from kanbo.entities.repository import get_visible
-from kanbo.http.body import read_batch
 from kanbo.http.hal import collection, created
-from kanbo.http.query import as_int_list, as_list, parse_query_string
 from kanbo.http.responses import no_content
 from kanbo.http.route import TxRoute
+from kanbo.http.wire import batch, query, responses
 from kanbo.links import service
 from kanbo.links.service import Link
+from kanbo.links.wire import (
+    LINK_MODELS,
+    EntityLinksPage,
+    EntityLinksQuery,
+    HalDocumented,
+    LinkIn,
+    LinksFilter,
+    LinksPage,
+    LinksQuery,
+    LinksWritten,
+)
+
+#: ``GET /api/v4/{entity}/links`` reads the links of at most this many entities.
+MAX_ENTITIES = 250
 
 
-def _filtered(links: list[Link], raw_filter: Any) -> list[Link]:
-    if not isinstance(raw_filter, dict):
-        return links
-    if raw_filter.get("to_entity_id") not in (None, ""):
-        wanted = set(as_int_list(raw_filter["to_entity_id"], "filter[to_entity_id]"))
-        links = [link for link in links if link.to_entity_id in wanted]
-    if raw_filter.get("to_entity_type") not in (None, ""):
-        types = set(as_list(raw_filter["to_entity_type"], path="filter[to_entity_type]"))
+def _filtered(links: list[Link], wanted: LinksFilter) -> list[Link]:
+    if wanted.to_entity_id:
+        ids = set(wanted.to_entity_id)
+        links = [link for link in links if link.to_entity_id in ids]
+    if wanted.to_entity_type:
+        types = set(wanted.to_entity_type)
         links = [link for link in links if link.to_entity_type in types]
     return links
 
 
 def _router(kind: EntityKind) -> APIRouter:
-    router = APIRouter(route_class=TxRoute)
+    router = APIRouter(route_class=TxRoute, default_response_class=HalDocumented)
     base = f"/api/v4/{kind.name}"
+    one, many = LINK_MODELS[kind.name]
 
-    @router.get(base + "/{entity_id:id}/links", name=f"links_of_{kind.name}")
-    async def entity_links(entity_id: int, ctx: Ctx = Depends(api_context)) -> Response:
+    @router.get(base + "/{entity_id:id}/links", name=f"links_of_{kind.name}",
+                responses=responses(LinksPage, empty=True))
+    async def entity_links(entity_id: int, ctx: Ctx = Depends(api_context),
+                           params: LinksQuery = query(LinksQuery)) -> Response:
         if await get_visible(ctx.session, kind, ctx.principal, entity_id) is None:
             return no_content()
-        params = parse_query_string(ctx.request.scope.get("query_string", b""))
-        links = _filtered(await service.visible_links(ctx.session, ctx.principal, kind, [entity_id]),
-                          params.get("filter"))
+        links = _filtered(await service.visible_links(ctx.session, ctx.principal, kind, [entity_id]), params.filter)
         items = [link.render(with_source=False) for link in links]
         return collection(ctx.request, "links", items, extra={"_total_items": len(items)})
 
-    @router.get(base + "/links", name=f"links_{kind.name}")
-    async def many_links(ctx: Ctx = Depends(api_context)) -> Response:
-        params = parse_query_string(ctx.request.scope.get("query_string", b""))
-        raw_filter = params.get("filter")
-        raw: dict[str, Any] = raw_filter if isinstance(raw_filter, dict) else {}
-        if raw.get("entity_id") in (None, ""):
-            raise BadRequest("filter[entity_id] is required")
-        ids = as_int_list(raw["entity_id"], "filter[entity_id]")[:250]
-        links = _filtered(await service.visible_links(ctx.session, ctx.principal, kind, ids), raw)
+    @router.get(base + "/links", name=f"links_{kind.name}", responses=responses(EntityLinksPage, empty=True))
+    async def many_links(ctx: Ctx = Depends(api_context),
+                         params: EntityLinksQuery = query(EntityLinksQuery)) -> Response:
+        ids = params.filter.entity_id[:MAX_ENTITIES]
+        links = _filtered(await service.visible_links(ctx.session, ctx.principal, kind, ids), params.filter)
         items = [link.render(with_source=True) for link in links]
         return collection(ctx.request, "links", items, extra={"_total_items": len(items)})
 
-    @router.post(base + "/{entity_id:id}/link", name=f"link_one_{kind.name}")
-    async def link_one(entity_id: int, ctx: Ctx = Depends(api_context)) -> Response:
-        made = await service.link(ctx.session, ctx.principal, kind, await read_batch(ctx.request), entity_id)
+    @router.post(base + "/{entity_id:id}/link", name=f"link_one_{kind.name}", responses=responses(LinksWritten))
+    async def link_one(entity_id: int, ctx: Ctx = Depends(api_context), items: list[LinkIn] = batch(one)) -> Response:
+        made = await service.link(ctx.session, ctx.principal, kind, items, entity_id)
         return created(ctx.request, "links", [link.render(with_source=True) for link in made])
 
-    @router.post(base + "/link", name=f"link_{kind.name}")
-    async def link_many(ctx: Ctx = Depends(api_context)) -> Response:
-        made = await service.link(ctx.session, ctx.principal, kind, await read_batch(ctx.request))
+    @router.post(base + "/link", name=f"link_{kind.name}", responses=responses(LinksWritten))
+    async def link_many(ctx: Ctx = Depends(api_context), items: list[LinkIn] = batch(many)) -> Response:
+        made = await service.link(ctx.session, ctx.principal, kind, items)
         return created(ctx.request, "links", [link.render(with_source=True) for link in made])
 
-    @router.post(base + "/{entity_id:id}/unlink", name=f"unlink_one_{kind.name}")
-    async def unlink_one(entity_id: int, ctx: Ctx = Depends(api_context)) -> Response:
-        await service.unlink(ctx.session, ctx.principal, kind, await read_batch(ctx.request), entity_id)
+    @router.post(base + "/{entity_id:id}/unlink", name=f"unlink_one_{kind.name}", responses=responses())
+    async def unlink_one(entity_id: int, ctx: Ctx = Depends(api_context), items: list[LinkIn] = batch(one)) -> Response:
+        await service.unlink(ctx.session, ctx.principal, kind, items, entity_id)
         return no_content()
 
-    @router.post(base + "/unlink", name=f"unlink_{kind.name}")
-    async def unlink_many(ctx: Ctx = Depends(api_context)) -> Response:
-        await service.unlink(ctx.session, ctx.principal, kind, await read_batch(ctx.request))
+    @router.post(base + "/unlink", name=f"unlink_{kind.name}", responses=responses())
+    async def unlink_many(ctx: Ctx = Depends(api_context), items: list[LinkIn] = batch(many)) -> Response:
+        await service.unlink(ctx.session, ctx.principal, kind, items)
         return no_content()
 
     return router

@@ -6,6 +6,7 @@ and contact → company as the row's ``company_id`` (at most one; a new link rep
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,15 +17,16 @@ from kanbo.accounts import rights
 from kanbo.core.errors import Errors, Forbidden
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
-from kanbo.core.values import as_int
 from kanbo.entities.fields import users_map
 from kanbo.entities.kinds import KINDS, EntityKind
 from kanbo.events.service import Change, record_many
+from kanbo.http.wire import validate_object
+from kanbo.links.wire import LINK_MODELS, LinkIn
 from kanbo.models.entities import Contact, Lead, LeadContact
 
-ALLOWED = {"leads": ("contacts", "companies"), "contacts": ("leads", "companies"),
-           "companies": ("contacts", "leads")}
-LATER = ("catalog_elements", "customers")
+#: What :func:`link` and :func:`unlink` take: the typed items of the kind's wire models, or
+#: ``(request_id, item)`` pairs built by other services (validated here by the same models).
+LinkItems = Sequence[LinkIn | tuple[str, dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -99,27 +101,23 @@ class LinkRequest:
     is_main: bool
 
 
-def parse_requests(kind: EntityKind, items: list[tuple[str, dict[str, Any]]], errors: Errors,
-                   fixed_id: int | None) -> list[LinkRequest]:
+def parse_requests(kind: EntityKind, items: LinkItems, fixed_id: int | None) -> list[LinkRequest]:
+    """The links asked for; ``fixed_id`` is the path's entity (the one-entity forms), else each item
+    names its own."""
+    one, batch = LINK_MODELS[kind.name]
     parsed = []
-    for request_id, item in items:
-        entity_id = fixed_id if fixed_id is not None else as_int(item.get("entity_id"))
-        to_id = as_int(item.get("to_entity_id"))
-        to_type = item.get("to_entity_type")
-        if entity_id is None or entity_id < 1:
-            errors.add(request_id, "entity_id", "This value should be a positive integer.", "InvalidType")
-        if to_id is None or to_id < 1:
-            errors.add(request_id, "to_entity_id", "This value should be a positive integer.", "InvalidType")
-        if to_type in LATER:
-            errors.add(request_id, "to_entity_type", f"Links to {to_type} are not available yet.", "NotSupported")
-        elif to_type not in ALLOWED[kind.name]:
-            errors.add(request_id, "to_entity_type", f"{kind.name} link to: {', '.join(ALLOWED[kind.name])}.",
-                       "NotSupportedChoice")
-        raw_metadata = item.get("metadata")
-        metadata: dict[str, Any] = raw_metadata if isinstance(raw_metadata, dict) else {}
-        is_main = bool(metadata.get("main_contact") or metadata.get("is_main"))
-        if entity_id and to_id and to_type in ALLOWED[kind.name]:
-            parsed.append(LinkRequest(request_id, entity_id, str(to_type), to_id, is_main))
+    for index, entry in enumerate(items):
+        if isinstance(entry, LinkIn):
+            item = entry
+        else:
+            request_id, data = entry
+            item = validate_object(one if fixed_id is not None else batch, {**data, "request_id": request_id},
+                                   request_id=request_id)
+        entity_id = fixed_id if fixed_id is not None else item.source_id()
+        if entity_id is None:
+            raise ValueError(f"link item {index} names no entity and no path id was given")
+        parsed.append(LinkRequest(item.request_id or str(index), entity_id, item.to_entity_type, item.to_entity_id,
+                                  item.is_main()))
     return parsed
 
 
@@ -167,11 +165,10 @@ def _changes(kind: str, owner_id: int, other_type: str, other_id: int, linked: b
             Change(event, other, other_id, [] if linked else back, back if linked else [])]
 
 
-async def link(session: AsyncSession, principal: Principal, kind: EntityKind,
-               items: list[tuple[str, dict[str, Any]]], fixed_id: int | None = None) -> list[Link]:
+async def link(session: AsyncSession, principal: Principal, kind: EntityKind, items: LinkItems,
+               fixed_id: int | None = None) -> list[Link]:
+    requests = parse_requests(kind, items, fixed_id)
     errors = Errors()
-    requests = parse_requests(kind, items, errors, fixed_id)
-    errors.raise_if_any()
     await _check_rows(session, principal, kind, requests, errors)
     errors.raise_if_any()
     changes: list[Change] = []
@@ -208,11 +205,10 @@ async def link(session: AsyncSession, principal: Principal, kind: EntityKind,
                  else None) for r in requests]
 
 
-async def unlink(session: AsyncSession, principal: Principal, kind: EntityKind,
-                 items: list[tuple[str, dict[str, Any]]], fixed_id: int | None = None) -> None:
+async def unlink(session: AsyncSession, principal: Principal, kind: EntityKind, items: LinkItems,
+                 fixed_id: int | None = None) -> None:
+    requests = parse_requests(kind, items, fixed_id)
     errors = Errors()
-    requests = parse_requests(kind, items, errors, fixed_id)
-    errors.raise_if_any()
     await _check_rows(session, principal, kind, requests, errors)
     errors.raise_if_any()
     changes: list[Change] = []
