@@ -69,7 +69,7 @@ def test_request_ids_are_echoed_as_strings_and_default_to_the_index():
     assert (first.request_id, second.request_id) == ("7", "1")
 
 
-@pytest.mark.parametrize("raw", [2**63, -(2**63), "1" * 25, 12.5, "x", "true"])
+@pytest.mark.parametrize("raw", [2**63, -(2**63), "1" * 25, 12.5, "x", "true", True])
 def test_ints_out_of_range_or_not_integral_are_refused(raw):
     with pytest.raises(ValidationFailed) as caught:
         validate_batch(Thing, [{"name": "a", "owner_id": raw}])
@@ -132,6 +132,17 @@ def test_list_params_read_php_style_queries():
     assert q.filter == {"id": ["1"]} and q.text("query") == "x"
 
 
+def test_a_boolean_is_no_id():
+    with pytest.raises(ValidationFailed) as caught:
+        validate_batch(Thing, [{"name": "a", "owner_id": False}])
+    assert errors_of(caught.value)[0]["errors"][0]["code"] == "InvalidType"
+
+
+def test_an_empty_limit_or_page_means_the_default():
+    q = validate_query(ThingList, "limit=&page=").list_query()
+    assert (q.limit, q.page) == (50, 1)
+
+
 def test_limit_above_the_maximum_is_a_422_and_defaults_apply():
     with pytest.raises(Unprocessable):
         validate_query(ThingList, "limit=101").list_query()
@@ -180,6 +191,11 @@ def tiny_app() -> FastAPI:
     async def listing(params: ThingList = query(ThingList)) -> Response:
         return HalResponse({"limit": params.list_query().limit})
 
+    @app.get("/api/v4/things/{thing_id}", name="get_thing", response_class=HalResponse,
+             responses=responses(ThingOut))
+    async def get(thing_id: int) -> Response:
+        return HalResponse({"id": thing_id, "name": "x"})
+
     @app.delete("/api/v4/things", name="delete_things", responses=responses())
     async def delete() -> Response:
         return Response(status_code=204)
@@ -219,6 +235,10 @@ def test_the_document_shows_bodies_queries_and_answers():
     ref = {"schema": {"$ref": "#/components/schemas/ThingsPage"}}
     assert listing["responses"]["200"]["content"] == {"application/hal+json": ref, "application/json": ref}
     assert "content" not in listing["responses"]["204"]
+    one = document["paths"]["/api/v4/things/{thing_id}"]["get"]["responses"]["200"]["content"]
+    assert one["application/hal+json"] == {"schema": {"$ref": "#/components/schemas/ThingOut"}}, one
+    assert listing["parameters"][[p["name"] for p in listing["parameters"]].index("limit")]["schema"][
+        "anyOf"][0] == {"minimum": 1, "type": "integer"}
     delete = document["paths"]["/api/v4/things"]["delete"]
     assert "200" not in delete["responses"] and "204" in delete["responses"]
     assert "HTTPValidationError" not in document["components"]["schemas"]

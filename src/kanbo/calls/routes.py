@@ -14,9 +14,8 @@ from kanbo.http.hal import href
 from kanbo.http.responses import HalResponse
 from kanbo.http.route import TxRoute
 from kanbo.http.wire import responses
-from kanbo.links.wire import HalDocumented
 
-router = APIRouter(route_class=TxRoute, default_response_class=HalDocumented)
+router = APIRouter(route_class=TxRoute)
 
 
 @router.post("/api/v4/calls", name="add_calls", responses=responses(CallsAdded))

@@ -165,10 +165,10 @@ def build(app: FastAPI) -> dict[str, Any]:
 
 def _declared_content(route: APIRoute, answers: dict[str, Any]) -> None:
     """A declared answer's body under exactly its media types: FastAPI files the model under
-    ``application/json`` and adds an empty or ``{"type": "string"}`` schema for the route's own
-    response class, which no body matches. A HAL answer is also served as plain JSON to clients
-    that prefer it (:mod:`kanbo.http.negotiation`), so both carry the model. A declared answer
-    without a model (204) has no body."""
+    ``application/json`` and adds an empty or ``{"type": "string"}`` schema (or that type beside
+    the ``$ref``) for the route's own response class, which no body matches. A HAL answer is also
+    served as plain JSON to clients that prefer it (:mod:`kanbo.http.negotiation`), so both carry
+    the model. A declared answer without a model (204) has no body."""
     for status, spec in (route.responses or {}).items():
         answer = answers.get(str(status))
         if answer is None:
@@ -177,9 +177,10 @@ def _declared_content(route: APIRoute, answers: dict[str, Any]) -> None:
             answer.pop("content", None)
             continue
         schemas = [entry.get("schema") for entry in answer.get("content", {}).values()]
-        model = next((schema for schema in schemas if schema and "$ref" in schema), None)
-        if model is None:
+        ref = next((schema["$ref"] for schema in schemas if schema and "$ref" in schema), None)
+        if ref is None:
             continue
+        model = {"$ref": ref}  # without the ``"type": "string"`` FastAPI may have put beside it
         media = list(spec.get("content") or {}) or ["application/json"]
         if HAL in media and "application/json" not in media:
             media.append("application/json")

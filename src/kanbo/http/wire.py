@@ -23,7 +23,7 @@ from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 from fastapi import Depends, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError, create_model
 from pydantic.json_schema import SkipJsonSchema
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from kanbo.config import get_settings
 from kanbo.core.errors import BadRequest, FieldError, ItemErrors, Unprocessable, ValidationFailed
@@ -43,12 +43,19 @@ I = TypeVar("I", bound="BatchItem")  # noqa: E741
 
 # Scalars ----------------------------------------------------------------------------------------
 
+def _not_bool(value: Any) -> Any:
+    """``true`` is no number, though pydantic's lax mode reads it as 1."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
 #: An entity id or any other count that fits a BIGINT; lax: ``"12"`` and ``12.0`` are 12.
-Id = Annotated[int, Field(ge=0, le=MAX_INT)]
+Id = Annotated[int, BeforeValidator(_not_bool), Field(ge=0, le=MAX_INT)]
 #: A unix timestamp in seconds (0 .. year 9999).
-Timestamp = Annotated[int, Field(ge=0, le=253402300799)]
+Timestamp = Annotated[int, BeforeValidator(_not_bool), Field(ge=0, le=253402300799)]
 #: A signed amount that fits a BIGINT (prices are whole numbers in Kommo).
-Amount = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
+Amount = Annotated[int, BeforeValidator(_not_bool), Field(ge=-MAX_INT, le=MAX_INT)]
 
 
 def _request_id(value: Any) -> Any:
@@ -108,8 +115,12 @@ class ListParams(WireModel):
     max_limit: ClassVar[int] = 250
     default_limit: ClassVar[int] = 50
 
-    page: Annotated[int, BeforeValidator(_page), Field(ge=1, description="Page number, from 1")] = 1
-    limit: Annotated[int | None, BeforeValidator(_limit), Field(ge=1, description="Items per page")] = None
+    model_config = ConfigDict(str_max_length=1000)  # a query string is no place for long texts
+
+    page: Annotated[Annotated[int, Field(ge=1)], BeforeValidator(_page),
+                    Field(description="Page number, from 1")] = 1
+    limit: Annotated[Annotated[int, Field(ge=1)] | None, BeforeValidator(_limit),
+                     Field(description="Items per page")] = None
     with_: Annotated[list[str], BeforeValidator(_with)] = Field(
         default_factory=list, alias="with", description="Comma-separated extras to embed")
     query: Annotated[str | None, BeforeValidator(_last)] = None

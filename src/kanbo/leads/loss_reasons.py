@@ -21,9 +21,8 @@ from kanbo.leads.loss_reasons_wire import (
     LossReasonsPage,
     render_loss_reason,
 )
-from kanbo.links.wire import HalDocumented
 
-router = APIRouter(route_class=TxRoute, default_response_class=HalDocumented)
+router = APIRouter(route_class=TxRoute)
 
 
 async def change_context(ctx: Ctx = Depends(api_context)) -> Ctx:

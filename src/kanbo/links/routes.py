@@ -18,7 +18,6 @@ from kanbo.links.wire import (
     LINK_MODELS,
     EntityLinksPage,
     EntityLinksQuery,
-    HalDocumented,
     LinkIn,
     LinksFilter,
     LinksPage,
@@ -41,7 +40,7 @@ def _filtered(links: list[Link], wanted: LinksFilter) -> list[Link]:
 
 
 def _router(kind: EntityKind) -> APIRouter:
-    router = APIRouter(route_class=TxRoute, default_response_class=HalDocumented)
+    router = APIRouter(route_class=TxRoute)
     base = f"/api/v4/{kind.name}"
     one, many = LINK_MODELS[kind.name]
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi.responses import JSONResponse
 from pydantic import BeforeValidator, Field, ValidationInfo, create_model
 
 from kanbo.http.query import MAX_INT, as_list
-from kanbo.http.wire import HAL, BatchItem, OutModel, SelfLinks, WireModel, hal_written
+from kanbo.http.wire import BatchItem, OutModel, SelfLinks, WireModel, hal_written
 
 #: An entity id: positive, within BIGINT.
 EntityId = Annotated[int, Field(ge=1, le=MAX_INT)]
@@ -109,15 +108,6 @@ class EntityLinksQuery(WireModel):
     """``GET /api/v4/{entity}/links``: ``filter[entity_id]`` is required."""
 
     filter: EntityLinksFilter
-
-
-class HalDocumented(JSONResponse):
-    """The ``default_response_class`` of the links, loss reasons and calls routers, for the document only
-    (handlers return their own responses): FastAPI writes a ``{"type": "string"}`` placeholder beside
-    the documented model of any class that is no ``JSONResponse``, which no body could match. To go
-    once ``http/openapi.py`` drops that placeholder."""
-
-    media_type = HAL
 
 
 # Answers ------------------------------------------------------------------------------------------
