@@ -18,7 +18,6 @@ from kanbo.core.errors import BadRequest, Errors, NotFound
 from kanbo.core.principal import Principal
 from kanbo.core.sequences import next_ids
 from kanbo.core.time import now
-from kanbo.core.values import as_int
 from kanbo.models.entities import Lead
 from kanbo.models.pipelines import Pipeline, Status
 from kanbo.pipelines.wire import (
@@ -34,6 +33,11 @@ from kanbo.pipelines.wire import (
     WON,
     WON_COLOR,
     WON_SORT,
+    DescriptionIn,
+    PipelineIn,
+    PipelinePatch,
+    StageIn,
+    StagePatch,
     is_system,
 )
 
@@ -58,43 +62,6 @@ class PipelineView:
 
 def require_admin(principal: Principal) -> None:
     rights.require_admin(principal, "change pipelines and stages")
-
-
-def _name(value: Any, errors: Errors, request_id: str, path: str = "name") -> str | None:
-    if not isinstance(value, str) or not value.strip():
-        errors.add(request_id, path, "This value should not be blank.", "NotBlank")
-        return None
-    if len(value) > 255:
-        errors.add(request_id, path, "This value is too long (255 characters at most).", "TooLong")
-        return None
-    return value.strip()
-
-
-def _bool(value: Any, errors: Errors, request_id: str, path: str) -> bool | None:
-    if value is None:
-        return None
-    if not isinstance(value, bool):
-        errors.add(request_id, path, "This value should be of type bool.", "InvalidType")
-        return None
-    return value
-
-
-def _color(value: Any, errors: Errors, request_id: str, path: str) -> str | None:
-    if not isinstance(value, str) or value.lower() not in COLORS:
-        errors.add(request_id, path, f"The colour must be one of: {' '.join(COLORS)}.", "NotSupportedChoice")
-        return None
-    return value.lower()
-
-
-def _sort(value: Any, errors: Errors, request_id: str, path: str) -> int | None:
-    """A pipeline's or a stage's ``sort``: any non-negative integer (Kommo's own examples send 10 and 20).
-
-    System stages keep their places whatever the numbers: see ``stage_order``."""
-    sort = as_int(value)
-    if sort is None or not 0 <= sort <= MAX_SORT:
-        errors.add(request_id, path, f"sort must be an integer between 0 and {MAX_SORT}.", "InvalidValue")
-        return None
-    return sort
 
 
 def _next_sort(statuses: list[Status]) -> int:
@@ -195,7 +162,11 @@ async def create_default_pipeline(session: AsyncSession, account_id: int, langua
                                  system_names=(names[0], names[-2], names[-1]), is_main=True, account_id=account_id)
 
 
-async def add_pipelines(session: AsyncSession, principal: Principal, items: list[tuple[str, dict[str, Any]]],
+def _rid(item: PipelineIn | StageIn) -> str:
+    return item.request_id if item.request_id is not None else "0"
+
+
+async def add_pipelines(session: AsyncSession, principal: Principal, items: list[PipelineIn],
                         language: str) -> list[PipelineView]:
     require_admin(principal)
     limits = get_limits()
@@ -204,59 +175,32 @@ async def add_pipelines(session: AsyncSession, principal: Principal, items: list
     if existing + len(items) > limits.max_pipelines:
         raise BadRequest(f"An account may have at most {limits.max_pipelines} pipelines "
                          f"({existing} exist, {len(items)} requested)")
-    plans: list[tuple[str, str | None, int | None, dict[str, bool | None], list[tuple[str, int, str]],
-                      tuple[str, str, str]]] = []
     defaults = DEFAULT_STAGES.get(language, DEFAULT_STAGES["en"])
-    for request_id, item in items:
-        name = _name(item.get("name"), errors, request_id)
-        sort = _sort(item.get("sort", 100), errors, request_id, "sort")
-        flags = {key: _bool(item.get(key), errors, request_id, key) for key in ("is_main", "is_unsorted_on",
-                                                                                  "is_archive")}
-        system = [defaults[0], defaults[-2], defaults[-1]]
+    plans: list[tuple[PipelineIn, list[tuple[str, int, str]], tuple[str, str, str]]] = []
+    for item in items:
+        system = {INCOMING_TYPE: defaults[0], WON: defaults[-2], LOST: defaults[-1]}
         regular: list[tuple[str, int, str]] = []
-        raw_statuses = (item.get("_embedded") or {}).get("statuses") if isinstance(item.get("_embedded"), dict) \
-            else None
-        if not isinstance(raw_statuses, list) or not raw_statuses:
-            errors.add(request_id, "_embedded.statuses", "A pipeline needs at least one stage.", "NotBlank")
-            raw_statuses = []
-        for i, raw in enumerate(raw_statuses):
-            path = f"_embedded.statuses.{i}"
-            if not isinstance(raw, dict):
-                errors.add(request_id, path, "This value should be of type object.", "InvalidType")
+        for stage in item.embedded.statuses:
+            if stage.system is not None:
+                system[stage.system] = stage.name
                 continue
-            stage_name = _name(raw.get("name"), errors, request_id, f"{path}.name")
-            status_id = as_int(raw.get("id"))
-            if status_id in (WON, LOST):
-                if stage_name:
-                    system[1 if status_id == WON else 2] = stage_name
-                continue
-            if raw.get("type") == INCOMING_TYPE:
-                if stage_name:
-                    system[0] = stage_name
-                continue
-            stage_sort = _sort(raw.get("sort", 20 + 10 * len(regular)), errors, request_id, f"{path}.sort")
-            color = _color(raw.get("color", COLORS[len(regular) % len(COLORS)]), errors, request_id, f"{path}.color")
-            if stage_name and stage_sort is not None and color:
-                regular.append((stage_name, stage_sort, color))
-        if not regular and raw_statuses:
-            errors.add(request_id, "_embedded.statuses", "A pipeline needs at least one regular stage.", "NotBlank")
+            regular.append((stage.name, 20 + 10 * len(regular) if stage.sort is None else stage.sort,
+                            stage.color or COLORS[len(regular) % len(COLORS)]))
         if len(regular) + 3 > limits.max_stages:
-            errors.add(request_id, "_embedded.statuses",
+            errors.add(_rid(item), "_embedded.statuses",
                        f"A pipeline may have at most {limits.max_stages} stages, system stages included.",
                        "TooMany")
-        if flags["is_main"] and flags["is_archive"]:
-            errors.add(request_id, "is_archive", "The main pipeline cannot be archived.", "InvalidValue")
-        plans.append((request_id, name, sort, flags, regular, (system[0], system[1], system[2])))
+        plans.append((item, regular, (system[INCOMING_TYPE], system[WON], system[LOST])))
     errors.raise_if_any()
     created = []
-    for request_id, name, sort, flags, regular, names in plans:
+    for item, regular, names in plans:
         view = await create_pipeline(
-            session, name=str(name), stages=regular, system_names=names,
-            sort=100 if sort is None else sort, is_main=bool(flags["is_main"]),
-            is_unsorted_on=True if flags["is_unsorted_on"] is None else bool(flags["is_unsorted_on"]),
-            is_archive=bool(flags["is_archive"]),
+            session, name=item.name, stages=regular, system_names=names,
+            sort=100 if item.sort is None else item.sort, is_main=bool(item.is_main),
+            is_unsorted_on=True if item.is_unsorted_on is None else item.is_unsorted_on,
+            is_archive=bool(item.is_archive),
         )
-        view.request_id = request_id
+        view.request_id = _rid(item)
         created.append(view)
     return created
 
@@ -264,37 +208,29 @@ async def add_pipelines(session: AsyncSession, principal: Principal, items: list
 # Changing ------------------------------------------------------------------------------------
 
 async def update_pipeline(session: AsyncSession, principal: Principal, pipeline_id: int,
-                          data: dict[str, Any]) -> PipelineView:
+                          data: PipelinePatch) -> PipelineView:
     require_admin(principal)
     view = await get_pipeline(session, pipeline_id)
     if view is None:
         raise NotFound(f"Pipeline {pipeline_id} not found")
     pipeline = view.pipeline
     errors = Errors()
-    if "name" in data:
-        name = _name(data["name"], errors, "0")
-        if name:
-            pipeline.name = name
-    if data.get("sort") is not None:
-        sort = _sort(data["sort"], errors, "0", "sort")
-        if sort is not None:
-            pipeline.sort = sort
-    is_main = _bool(data.get("is_main"), errors, "0", "is_main")
-    is_archive = _bool(data.get("is_archive"), errors, "0", "is_archive")
-    is_unsorted_on = _bool(data.get("is_unsorted_on"), errors, "0", "is_unsorted_on")
-    if is_main is False and pipeline.is_main:
+    if data.is_main is False and pipeline.is_main:
         errors.add("0", "is_main", "Make another pipeline the main one instead.", "InvalidValue")
-    becomes_main = bool(is_main) or pipeline.is_main
-    if is_archive and becomes_main:
+    if data.is_archive and (data.is_main or pipeline.is_main):
         errors.add("0", "is_archive", "The main pipeline cannot be archived.", "InvalidValue")
     errors.raise_if_any()
-    if is_main and not pipeline.is_main:
+    if data.name is not None:
+        pipeline.name = data.name
+    if data.sort is not None:
+        pipeline.sort = data.sort
+    if data.is_main and not pipeline.is_main:
         await session.execute(update(Pipeline).where(Pipeline.id != pipeline.id).values(is_main=False))
         pipeline.is_main = True
-    if is_archive is not None:
-        pipeline.is_archive = is_archive
-    if is_unsorted_on is not None:
-        pipeline.is_unsorted_on = is_unsorted_on
+    if data.is_archive is not None:
+        pipeline.is_archive = data.is_archive
+    if data.is_unsorted_on is not None:
+        pipeline.is_unsorted_on = data.is_unsorted_on
     pipeline.updated_at = now()
     await session.flush()
     return view
@@ -314,7 +250,7 @@ async def delete_pipeline(session: AsyncSession, principal: Principal, pipeline_
 
 
 async def add_statuses(session: AsyncSession, principal: Principal, pipeline_id: int,
-                       items: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, Status]]:
+                       items: list[StageIn]) -> list[tuple[str, Status]]:
     require_admin(principal)
     view = await get_pipeline(session, pipeline_id)
     if view is None:
@@ -323,58 +259,48 @@ async def add_statuses(session: AsyncSession, principal: Principal, pipeline_id:
     if len(view.statuses) + len(items) > limit:
         raise BadRequest(f"A pipeline may have at most {limit} stages, system stages included "
                          f"({len(view.statuses)} exist, {len(items)} requested)")
-    errors = Errors()
-    plans = []
-    for request_id, item in items:
-        name = _name(item.get("name"), errors, request_id)
-        sort = _sort(item.get("sort", _next_sort(view.statuses)), errors, request_id, "sort")
-        color = _color(item.get("color", COLORS[0]), errors, request_id, "color")
-        if item.get("type") not in (None, 0):
-            errors.add(request_id, "type", "Only regular stages (type 0) can be added.", "InvalidValue")
-        plans.append((request_id, name, sort, color))
-    errors.raise_if_any()
-    ids = await next_ids(session, STATUS_COUNTER, len(plans), start=FIRST_STATUS_ID)
+    ids = await next_ids(session, STATUS_COUNTER, len(items), start=FIRST_STATUS_ID)
     created = []
-    for status_id, (request_id, name, sort, color) in zip(ids, plans, strict=True):
-        status = await _new_status(session, view.pipeline, status_id=status_id, name=str(name), sort=int(sort or 0),
-                                   color=str(color))
-        created.append((request_id, status))
+    for status_id, item in zip(ids, items, strict=True):
+        status = await _new_status(session, view.pipeline, status_id=status_id, name=item.name,
+                                   sort=_next_sort(view.statuses) if item.sort is None else item.sort,
+                                   color=item.color or COLORS[0])
+        created.append((_rid(item), status))
     await session.flush()
     return created
 
 
 async def update_status(session: AsyncSession, principal: Principal, pipeline_id: int, status_id: int,
-                        data: dict[str, Any]) -> Status:
+                        data: StagePatch) -> Status:
     require_admin(principal)
     status = await get_status(session, pipeline_id, status_id)
     if status is None:
         raise NotFound(f"Stage {status_id} of pipeline {pipeline_id} not found")
     errors = Errors()
     system = is_system(status)
-    for key in ("sort", "color", "type", "descriptions", "pipeline_id", "id", "is_editable"):
-        if key not in data or data[key] is None:
-            continue
-        if system and not _same(status, key, data[key]):
+    given = {key: getattr(data, key) for key in ("sort", "color", "type", "descriptions", "pipeline_id", "id",
+                                                 "is_editable") if getattr(data, key) is not None}
+    for key, value in given.items():
+        if system and not _same(status, key, value):
             errors.add("0", key, "System stages (incoming, 142, 143) can only be renamed.", "NotEditable")
-    if "name" in data:
-        name = _name(data["name"], errors, "0")
-        if name:
-            status.name = name
     if not system:
-        if data.get("sort") is not None:
-            sort = _sort(data["sort"], errors, "0", "sort")
-            if sort is not None:
-                status.sort = sort
-        if data.get("color") is not None:
-            color = _color(data["color"], errors, "0", "color")
-            if color:
-                status.color = color
-        if data.get("descriptions") is not None:
-            status.descriptions = _descriptions(status, data["descriptions"], principal, errors)
+        if data.color is not None and data.color not in COLORS:
+            errors.add("0", "color", f"The colour must be one of: {' '.join(COLORS)}.", "NotSupportedChoice")
         for key in ("pipeline_id", "type"):
-            if data.get(key) is not None and not _same(status, key, data[key]):
+            if key in given and not _same(status, key, given[key]):
                 errors.add("0", key, f"{key} of a stage cannot be changed.", "NotEditable")
+        descriptions = _descriptions(status, data.descriptions, principal, errors) \
+            if data.descriptions is not None else None
     errors.raise_if_any()
+    if data.name is not None:
+        status.name = data.name
+    if not system:
+        if data.sort is not None:
+            status.sort = data.sort
+        if data.color is not None:
+            status.color = data.color
+        if descriptions is not None:
+            status.descriptions = descriptions
     status.updated_at = now()
     await session.flush()
     return status
@@ -384,36 +310,27 @@ def _same(status: Status, key: str, value: Any) -> bool:
     if key == "is_editable":
         return bool(value) is (not is_system(status))
     if key == "descriptions":
-        return value == [] or value == status.descriptions
-    if key == "color":
-        return isinstance(value, str) and value.lower() == status.color
+        return value == []
     return bool(value == getattr(status, key))
 
 
-def _descriptions(status: Status, raw: Any, principal: Principal, errors: Errors) -> list[dict[str, Any]]:
-    if not isinstance(raw, list) or len(raw) > len(DESCRIPTION_LEVELS):
-        errors.add("0", "descriptions", "At most 3 descriptions, one per level.", "InvalidValue")
-        return list(status.descriptions or [])
+def _descriptions(status: Status, wanted: list[DescriptionIn], principal: Principal,
+                  errors: Errors) -> list[dict[str, Any]]:
+    """The stored descriptions after a PATCH: one per level, each keeping its id and creation."""
     previous = {d["level"]: d for d in status.descriptions or []}
     result: list[dict[str, Any]] = []
     seen: set[str] = set()
     stamp = now()
-    for i, entry in enumerate(raw):
-        level = entry.get("level") if isinstance(entry, dict) else None
-        text = entry.get("description") if isinstance(entry, dict) else None
-        if level not in DESCRIPTION_LEVELS or level in seen:
+    for i, entry in enumerate(wanted):
+        if entry.level in seen:
             errors.add("0", f"descriptions.{i}.level", "One description per level: newbie, candidate, master.",
                        "NotSupportedChoice")
             continue
-        if not isinstance(text, str) or len(text) > 1000:
-            errors.add("0", f"descriptions.{i}.description", "A description is a text of at most 1000 characters.",
-                       "InvalidValue")
-            continue
-        seen.add(level)
-        old = previous.get(level)
-        result.append({"id": old["id"] if old else DESCRIPTION_LEVELS.index(level) + 1, "level": level,
-                       "description": text, "created_at": old["created_at"] if old else stamp, "updated_at": stamp,
-                       "created_by": old["created_by"] if old else principal.user_id,
+        seen.add(entry.level)
+        old = previous.get(entry.level)
+        result.append({"id": old["id"] if old else DESCRIPTION_LEVELS.index(entry.level) + 1, "level": entry.level,
+                       "description": entry.description, "created_at": old["created_at"] if old else stamp,
+                       "updated_at": stamp, "created_by": old["created_by"] if old else principal.user_id,
                        "updated_by": principal.user_id})
     return result
 

@@ -6,60 +6,80 @@ Kommo documents PATCH (rename / recolour) for leads only; Kanbo allows it for al
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from kanbo.auth.context import Ctx, api_context
-from kanbo.http.body import read_batch, read_object
-from kanbo.http.hal import collection, href
-from kanbo.http.query import parse_list_query
+from kanbo.http.hal import collection, created
 from kanbo.http.responses import HalResponse, no_content
 from kanbo.http.route import TxRoute
+from kanbo.http.wire import HAL, batch, body, query, responses
 from kanbo.models.tags import Tag
 from kanbo.tags import service
-from kanbo.tags.wire import ENTITY_TYPES, render_tag
+from kanbo.tags.wire import (
+    ENTITY_TYPES,
+    Checked,
+    TagChange,
+    TagDelete,
+    TagIn,
+    TagList,
+    TagOut,
+    TagsPage,
+    TagsWritten,
+    TagUpdate,
+    checked_batch,
+    render_tag,
+)
 
-router = APIRouter(route_class=TxRoute)
+
+class _Documented(JSONResponse):  # for the document only: FastAPI would add {"type": "string"} to the model
+    media_type = HAL
 
 
-def _written(ctx: Ctx, entity: str, results: list[tuple[str, Tag]]) -> HalResponse:
-    items: list[dict[str, Any]] = [{**render_tag(tag), "request_id": request_id} for request_id, tag in results]
-    return HalResponse({"_total_items": len(items), "_links": {"self": href(ctx.request, f"/api/v4/{entity}/tags")},
-                        "_embedded": {"tags": items}})
+router = APIRouter(route_class=TxRoute, default_response_class=_Documented)
+
+
+async def admin(ctx: Ctx = Depends(api_context)) -> None:
+    """Rights before the body: a user who may not change tags hears 403 whatever the body holds."""
+    service.require_admin(ctx.principal)
+
+
+def _written(ctx: Ctx, results: list[tuple[str, Tag]]) -> HalResponse:
+    items = [{**render_tag(tag), "request_id": request_id} for request_id, tag in results]
+    return created(ctx.request, "tags", items, extra={"_total_items": len(items)})
 
 
 def _register(entity: str) -> None:
     base = f"/api/v4/{entity}/tags"
 
-    @router.get(base, name=f"list_{entity}_tags")
-    async def list_tags(ctx: Ctx = Depends(api_context)) -> Response:
-        query = parse_list_query(ctx.request.scope.get("query_string", b""))
-        tags, has_next = await service.list_tags(ctx.session, entity, query)
-        return collection(ctx.request, "tags", [render_tag(tag) for tag in tags], query, has_next=has_next)
+    @router.get(base, name=f"list_{entity}_tags", responses=responses(TagsPage, empty=True))
+    async def list_tags(ctx: Ctx = Depends(api_context), params: TagList = query(TagList)) -> Response:
+        q = params.list_query()
+        tags, has_next = await service.list_tags(ctx.session, entity, params, q)
+        return collection(ctx.request, "tags", [render_tag(tag) for tag in tags], q, has_next=has_next)
 
-    @router.post(base, name=f"add_{entity}_tags")
-    async def add_tags(ctx: Ctx = Depends(api_context)) -> Response:
-        items = await read_batch(ctx.request)
-        return _written(ctx, entity, await service.add_tags(ctx.session, ctx.principal, entity, items))
+    @router.post(base, name=f"add_{entity}_tags", responses=responses(TagsWritten))
+    async def add_tags(ctx: Ctx = Depends(api_context), items: list[TagIn] = batch(TagIn)) -> Response:
+        return _written(ctx, await service.add_tags(ctx.session, ctx.principal, entity, items))
 
-    @router.patch(base, name=f"update_{entity}_tags")
-    async def update_tags(ctx: Ctx = Depends(api_context)) -> Response:
-        items = await read_batch(ctx.request)
-        return _written(ctx, entity, await service.update_tags(ctx.session, ctx.principal, entity, items))
+    @router.patch(base, name=f"update_{entity}_tags", responses=responses(TagsWritten))
+    async def update_tags(ctx: Ctx = Depends(api_context), _admin: None = Depends(admin),
+                          data: Checked[TagUpdate] = checked_batch(TagUpdate)) -> Response:
+        return _written(ctx, await service.update_tags(ctx.session, ctx.principal, entity, data.items,
+                                                       errors=data.errors))
 
-    @router.patch(base + "/{tag_id:int}", name=f"update_{entity}_tag")
-    async def update_tag(tag_id: int, ctx: Ctx = Depends(api_context)) -> Response:
-        data = await read_object(ctx.request)
-        ((_, tag),) = await service.update_tags(ctx.session, ctx.principal, entity, [("0", {**data, "id": tag_id})],
-                                                single=True)
+    @router.patch(base + "/{tag_id:id}", name=f"update_{entity}_tag", responses=responses(TagOut))
+    async def update_tag(tag_id: int, ctx: Ctx = Depends(api_context), _admin: None = Depends(admin),
+                         data: TagChange = body(TagChange)) -> Response:
+        item = TagUpdate.model_validate({**data.model_dump(exclude_unset=True), "id": tag_id, "request_id": "0"})
+        ((_, tag),) = await service.update_tags(ctx.session, ctx.principal, entity, [item], single=True)
         return HalResponse(render_tag(tag))
 
-    @router.delete(base, name=f"delete_{entity}_tags")
-    async def delete_tags(ctx: Ctx = Depends(api_context)) -> Response:
-        items = await read_batch(ctx.request)
-        await service.delete_tags(ctx.session, ctx.principal, entity, items)
+    @router.delete(base, name=f"delete_{entity}_tags", responses=responses())
+    async def delete_tags(ctx: Ctx = Depends(api_context), _admin: None = Depends(admin),
+                          data: Checked[TagDelete] = checked_batch(TagDelete)) -> Response:
+        await service.delete_tags(ctx.session, ctx.principal, entity, data.items, data.errors)
         return no_content()
 
 

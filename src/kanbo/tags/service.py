@@ -7,7 +7,7 @@ call runs a fixed number of statements whatever the size of the batch.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,17 +21,18 @@ from kanbo.core.db import bound_account
 from kanbo.core.errors import Errors, NotFound
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
-from kanbo.core.values import as_int
 from kanbo.events.service import Change, record_many
-from kanbo.http.query import ListQuery, as_int_list, as_list
+from kanbo.http.query import MAX_INT, ListQuery, as_list
+from kanbo.http.wire import BatchItem
 from kanbo.models.tags import EntityTag, Tag
 from kanbo.tags.wire import TAG_COLORS as TAG_COLORS
 from kanbo.tags.wire import (
+    TagDelete,
+    TagIn,
+    TagList,
+    TagUpdate,
     fold,
     folded,
-    parse_color,
-    parse_id,
-    parse_name,
     parse_refs,
     singular,
     tag_kind,
@@ -221,6 +222,14 @@ async def tags_for(session: AsyncSession, entity_type: str, entity_ids: list[int
     return result
 
 
+def _digits(text: str) -> int | None:
+    """``"12"`` → 12: ASCII digits within BIGINT range, else None."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 19):
+        return None
+    return int(text) if int(text) <= MAX_INT else None
+
+
 def tag_filter_clause(entity_type: str, id_column: Any, raw: Any) -> ColumnElement[bool]:
     """``filter[tags]`` / ``filter[tags][]=id_or_name``: entities having any of the tags (ids or names).
 
@@ -232,7 +241,7 @@ def tag_filter_clause(entity_type: str, id_column: Any, raw: Any) -> ColumnEleme
         return true()
     ids: set[int] = set()
     for value in values:
-        parts = [as_int(p) if p.strip().isascii() and p.strip().isdigit() else None for p in value.split(",")]
+        parts = [_digits(part) for part in value.split(",")]
         if all(part is not None for part in parts):
             ids.update(part for part in parts if part is not None)
     keys = sorted({fold(v) for v in values})
@@ -262,37 +271,36 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-async def list_tags(session: AsyncSession, entity_type: str, query: ListQuery) -> tuple[list[Tag], bool]:
+def _rid(item: BatchItem) -> str:
+    return item.request_id if item.request_id is not None else "0"
+
+
+async def list_tags(session: AsyncSession, entity_type: str, params: TagList,
+                    query: ListQuery) -> tuple[list[Tag], bool]:
     """One page of tags (by id) and whether another page follows."""
     kind = tag_kind(entity_type)
     statement = select(Tag).where(Tag.entity_type == kind)
-    f = query.filter
-    if f.get("id") not in (None, ""):
-        statement = statement.where(Tag.id.in_(as_int_list(f["id"], "filter[id]")))
-    if f.get("name") not in (None, ""):
-        wanted = {fold(name.strip()) for name in as_list(f["name"], split_commas=False, path="filter[name]")}
+    f = params.filter
+    if f.id is not None:
+        statement = statement.where(Tag.id.in_(sorted(set(f.id))))
+    if f.name is not None:
+        wanted = {fold(name) for name in f.name}
         statement = statement.where(folded(Tag.name).in_(sorted(wanted)) if wanted else false())
-    text = query.text("query")
-    if text and text.strip():
-        statement = statement.where(folded(Tag.name).like(f"%{_escape_like(fold(text.strip()))}%", escape="\\"))
+    text = params.query.strip() if params.query else ""
+    if text:
+        statement = statement.where(folded(Tag.name).like(f"%{_escape_like(fold(text))}%", escape="\\"))
     tags = list(await session.scalars(statement.order_by(Tag.id).offset(query.offset).limit(query.limit + 1)))
     return tags[:query.limit], len(tags) > query.limit
 
 
 async def add_tags(session: AsyncSession, principal: Principal, entity_type: str,
-                   items: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, Tag]]:
+                   items: Sequence[TagIn]) -> list[tuple[str, Tag]]:
     """Create tags; a name that exists (case-insensitively) answers the existing tag, unchanged."""
     kind = tag_kind(entity_type)
-    errors = Errors()
-    plans: list[tuple[str, str]] = []
+    plans = [(_rid(item), item.name) for item in items]
     colors: dict[str, str | None] = {}
-    for request_id, item in items:
-        name = parse_name(item.get("name"), errors, request_id, "name")
-        ok, color = parse_color(item.get("color"), errors, request_id, "color")
-        if name is not None and ok:
-            plans.append((request_id, name))
-            colors.setdefault(fold(name), color)
-    errors.raise_if_any()
+    for item in items:
+        colors.setdefault(fold(item.name), item.color)
     spelling = {fold(name): name for _, name in reversed(plans)}  # first spelling wins
     existing: dict[str, list[Tag]] = {}
     for tag in await session.scalars(select(Tag).where(Tag.entity_type == kind,
@@ -308,44 +316,34 @@ async def add_tags(session: AsyncSession, principal: Principal, entity_type: str
 
 
 async def update_tags(session: AsyncSession, principal: Principal, entity_type: str,
-                      items: list[tuple[str, dict[str, Any]]], *, single: bool = False) -> list[tuple[str, Tag]]:
-    """Rename / recolour tags by id (admins only). ``single``: a missing id is a 404, not a 400."""
+                      items: Sequence[TagUpdate], *, single: bool = False,
+                      errors: Errors | None = None) -> list[tuple[str, Tag]]:
+    """Rename / recolour tags by id (admins only). ``single``: a missing id is a 404, not a 400.
+    ``errors``: those of items that failed validation, raised with this batch's own."""
     require_admin(principal)
     kind = tag_kind(entity_type)
-    errors = Errors()
-    wanted: list[tuple[str, int, dict[str, Any]]] = []
-    for request_id, item in items:
-        tag_id = parse_id(item.get("id"))
-        if tag_id is None:
-            errors.add(request_id, "id", "A tag id (positive integer) is required.", "InvalidType")
-        else:
-            wanted.append((request_id, tag_id, item))
-    ids = sorted({tag_id for _, tag_id, _ in wanted})
-    asked = sorted({fold(str(item["name"]).strip()) for _, _, item in wanted
-                    if isinstance(item.get("name"), (str, int)) and not isinstance(item["name"], bool)})
-    tags: dict[int, Tag] = {}
-    if ids:  # the tags to change and every tag now holding one of the new names
-        tags = {tag.id: tag for tag in await session.scalars(select(Tag).where(
-            Tag.entity_type == kind, or_(Tag.id.in_(ids), folded(Tag.name).in_(asked))))}
+    errors = errors if errors is not None else Errors()
+    ids = sorted({item.id for item in items})
+    asked = sorted({fold(item.name) for item in items if item.name is not None})
+    # the tags to change and every tag now holding one of the new names
+    tags = {tag.id: tag for tag in await session.scalars(select(Tag).where(
+        Tag.entity_type == kind, or_(Tag.id.in_(ids), folded(Tag.name).in_(asked))))}
     final: dict[int, tuple[str, str | None]] = {}  # tag id → (name, colour) after the batch
     owner: dict[int, str] = {}  # tag id → request_id of the item that renames it
-    for request_id, tag_id, item in wanted:
-        tag = tags.get(tag_id)
+    for item in items:
+        tag = tags.get(item.id)
         if tag is None:
             if single:
-                raise NotFound(f"Tag {tag_id} not found")
-            errors.add(request_id, "id", f"Tag {tag_id} does not exist.", "NotFound")
+                raise NotFound(f"Tag {item.id} not found")
+            errors.add(_rid(item), "id", f"Tag {item.id} does not exist.", "NotFound")
             continue
-        name, color = final.get(tag_id, (tag.name, tag.color))
-        if "name" in item:
-            parsed_name = parse_name(item["name"], errors, request_id, "name")
-            if parsed_name is not None and parsed_name != name:
-                name = parsed_name
-                owner[tag_id] = request_id
-        if "color" in item:
-            ok, parsed = parse_color(item["color"], errors, request_id, "color")
-            color = parsed if ok else color
-        final[tag_id] = (name, color)
+        name, color = final.get(item.id, (tag.name, tag.color))
+        if item.name is not None and item.name != name:
+            name = item.name
+            owner[item.id] = _rid(item)
+        if item.recolours:
+            color = item.color
+        final[item.id] = (name, color)
     # Names stay unique (case-insensitively) in the state after the whole batch, so renames may swap names.
     after = {tag_id: final[tag_id][0] if tag_id in final else tag.name for tag_id, tag in tags.items()}
     holders = Counter(fold(name) for name in after.values())
@@ -362,28 +360,20 @@ async def update_tags(session: AsyncSession, principal: Principal, entity_type: 
     for tag_id, (name, color) in final.items():
         tags[tag_id].name, tags[tag_id].color = name, color
     await session.flush()
-    return [(request_id, tags[tag_id]) for request_id, tag_id, _ in wanted]
+    return [(_rid(item), tags[item.id]) for item in items]
 
 
 async def delete_tags(session: AsyncSession, principal: Principal, entity_type: str,
-                      items: list[tuple[str, dict[str, Any]]]) -> None:
-    """Delete tags by id (admins only), removing them from every entity."""
+                      items: Sequence[TagDelete], errors: Errors | None = None) -> None:
+    """Delete tags by id (admins only), removing them from every entity. ``errors``: as in :func:`update_tags`."""
     require_admin(principal)
     kind = tag_kind(entity_type)
-    errors = Errors()
-    wanted: list[tuple[str, int]] = []
-    for request_id, item in items:
-        tag_id = parse_id(item.get("id"))
-        if tag_id is None:
-            errors.add(request_id, "id", "A tag id (positive integer) is required.", "InvalidType")
-        else:
-            wanted.append((request_id, tag_id))
-    errors.raise_if_any()
-    ids = {tag_id for _, tag_id in wanted}
+    errors = errors if errors is not None else Errors()
+    ids = {item.id for item in items}
     found = set(await session.scalars(select(Tag.id).where(Tag.entity_type == kind, Tag.id.in_(ids))))
-    for request_id, tag_id in wanted:
-        if tag_id not in found:
-            errors.add(request_id, "id", f"Tag {tag_id} does not exist.", "NotFound")
+    for item in items:
+        if item.id not in found:
+            errors.add(_rid(item), "id", f"Tag {item.id} does not exist.", "NotFound")
     errors.raise_if_any()
     # Each entity that had them records ``entity_tag_deleted``, as when a tag is removed from it.
     removed: dict[int, list[str]] = {}

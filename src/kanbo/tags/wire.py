@@ -1,33 +1,63 @@
-"""Tags on the wire (spec §18): the colour palette, entity-type names, validation of names, colours, ids
-and tag references, and how tag names compare (case-insensitively, in Python and in SQL)."""
+"""Tags on the wire (spec §18): the colour palette, entity-type names, the request and response models of
+the tags API, tag references (``{"id"}``/``{"name"}``, a bare id or name) and how tag names compare
+(case-insensitively, in Python and in SQL)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar, get_args
 
+from fastapi import Depends, Request
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 from sqlalchemy import String, event
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import Pool
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from kanbo.core.errors import Errors
-from kanbo.core.values import as_int
+from kanbo.core.errors import Errors, ValidationFailed
+from kanbo.http.body import read_json
+from kanbo.http.query import as_list
+from kanbo.http.wire import (
+    WIRE_BODY,
+    BatchItem,
+    Id,
+    ListParams,
+    OutModel,
+    WireModel,
+    batch,
+    hal_page,
+    hal_written,
+    kommo_code,
+    validate_batch,
+)
 from kanbo.models.tags import Tag
 
 # Kommo's tag palette (PHP TagColorsEnum): 6-hex without '#', upper case; any other value makes PHP throw.
-TAG_COLORS: tuple[str, ...] = (
+TagColor = Literal[
     "EBEBEB", "D0D0D0", "F2DDF7", "D1A4DC", "FF8F92", "FFC8C8", "C7DB8C", "DDEBB5", "8699DA", "AABDFF", "FFCE5A",
     "FFE193", "90CDB0", "C6F4DE", "A9A5D7", "D8D5FF", "86C0FC", "832161", "6A0F49", "0C7C59", "10599D", "9D2B32",
     "247BA0",
-)
-_COLOR_SET = frozenset(TAG_COLORS)
+]
+TAG_COLORS: tuple[str, ...] = get_args(TagColor)
 
 # Path / storage name (plural) → event entity type (singular).
 ENTITY_TYPES: dict[str, str] = {"leads": "lead", "contacts": "contact", "companies": "company"}
 _BY_SINGULAR = {singular: plural for plural, singular in ENTITY_TYPES.items()}
 
 MAX_NAME = 255
+I = TypeVar("I", bound=BatchItem)  # noqa: E741
 
 
 def tag_kind(entity_type: str) -> str:
@@ -53,42 +83,78 @@ def render_tag(tag: Tag) -> dict[str, Any]:
     return {"id": tag.id, "name": tag.name, "color": tag.color}
 
 
+# Scalars -------------------------------------------------------------------------------------------
+
+def _upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
+def _number_as_text(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+#: A colour of the palette, in any case (answered upper case).
+Color = Annotated[TagColor, BeforeValidator(_upper)]
+#: A tag name: trimmed, 1..255 characters; a number is taken as its digits.
+TagName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME),
+                    BeforeValidator(_number_as_text)]
+
+_ID: TypeAdapter[int] = TypeAdapter(Id)
+
+
 def parse_id(value: Any) -> int | None:
     """A positive integer id: ``5``, ``5.0`` or ``"5"`` (form bodies) within BIGINT range; else None."""
-    number = as_int(value)
-    return number if number is not None and number > 0 else None
-
-
-def parse_name(value: Any, errors: Errors, request_id: str, path: str) -> str | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        errors.add(request_id, path, "This value should be of type string.", "InvalidType")
+    if isinstance(value, bool):
         return None
-    name = value.strip()
-    if not name:
-        errors.add(request_id, path, "This value should not be blank.", "NotBlank")
+    try:
+        number = _ID.validate_python(value)
+    except ValidationError:
         return None
-    if len(name) > MAX_NAME:
-        errors.add(request_id, path, f"This value is too long ({MAX_NAME} characters at most).", "TooLong")
-        return None
-    return name
+    return number if number > 0 else None
 
 
-def parse_color(value: Any, errors: Errors, request_id: str, path: str) -> tuple[bool, str | None]:
-    """``(ok, colour)``: null, or one of :data:`TAG_COLORS` in any case (returned upper case)."""
-    if value is None:
-        return True, None
-    if isinstance(value, str) and value.upper() in _COLOR_SET:
-        return True, value.upper()
-    errors.add(request_id, path, f"The colour must be null or one of: {' '.join(TAG_COLORS)}.", "NotSupportedChoice")
-    return False, None
+# Tag references (entity bodies: ``_embedded.tags``, ``tags_to_add``, ``tags_to_delete``) -------------
+
+class TagRef(WireModel):
+    """A tag by ``id`` or by ``name`` (a name that does not exist is created where tags are assigned).
+    A bare id (``12``) or a bare name (``"VIP"``) is accepted too; with both keys the id wins and the
+    name is not read (clients echo whole tag objects)."""
+
+    id: Id | None = None
+    name: TagName | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_key(cls, data: Any) -> Any:
+        if isinstance(data, (int, float)) and not isinstance(data, bool):
+            return {"id": data}
+        if isinstance(data, str):
+            return {"name": data}
+        if isinstance(data, Mapping):
+            if data.get("id") is not None:
+                return {"id": data["id"]}
+            if data.get("name") is not None:
+                return {"name": data["name"]}
+            raise PydanticCustomError("missing", "A tag needs an id or a name.")
+        return data
+
+    def item(self) -> dict[str, Any]:
+        """The ``{"id": …}`` or ``{"name": …}`` item :class:`kanbo.tags.service.TagOps` holds."""
+        return {"id": self.id} if self.id is not None else {"name": self.name}
+
+
+def _one_as_list(value: Any) -> Any:
+    return [value] if isinstance(value, Mapping) else value
+
+
+#: A list of tag references; one tag object is a list of one.
+TagRefs = Annotated[list[TagRef], BeforeValidator(_one_as_list)]
 
 
 def parse_refs(raw: Any, prefix: str, errors: Errors, request_id: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """A list of tag references → normalised ``{"id"}``/``{"name"}`` items and their error paths."""
-    if isinstance(raw, dict):
-        raw = [raw]  # liberal: one tag object instead of a list
+    """A list of tag references → normalised ``{"id"}``/``{"name"}`` items and their error paths; every
+    bad entry is reported under ``prefix`` (``tags_to_add.2.name``) and left out."""
+    raw = _one_as_list(raw)
     if not isinstance(raw, list):
         errors.add(request_id, prefix, "This value should be of type array.", "InvalidType")
         return [], []
@@ -96,26 +162,14 @@ def parse_refs(raw: Any, prefix: str, errors: Errors, request_id: str) -> tuple[
     paths: list[str] = []
     for i, entry in enumerate(raw):
         path = f"{prefix}.{i}"
-        if isinstance(entry, (int, float, str)) and not isinstance(entry, bool):
-            # liberal: a bare id or a bare name
-            entry = {"id": entry} if not isinstance(entry, str) else {"name": entry}
-        if not isinstance(entry, dict):
-            errors.add(request_id, path, "This value should be of type object.", "InvalidType")
+        try:
+            ref = TagRef.model_validate(entry)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                where = ".".join([path, *(str(part) for part in error["loc"])])
+                errors.add(request_id, where, error["msg"], kommo_code(error["type"]))
             continue
-        if entry.get("id") is not None:
-            tag_id = parse_id(entry["id"])
-            if tag_id is None:
-                errors.add(request_id, f"{path}.id", "This value should be a positive integer.", "InvalidType")
-                continue
-            items.append({"id": tag_id})
-        elif entry.get("name") is not None:
-            name = parse_name(entry["name"], errors, request_id, f"{path}.name")
-            if name is None:
-                continue
-            items.append({"name": name})
-        else:
-            errors.add(request_id, path, "A tag needs an id or a name.", "NotBlank")
-            continue
+        items.append(ref.item())
         paths.append(path)
     return items, paths
 
@@ -130,6 +184,133 @@ def tag_ref(ref: Any) -> int | str | None:
     if isinstance(name, str) and name.strip() and len(name.strip()) <= MAX_NAME:
         return name.strip()
     return None
+
+
+# Batches whose items the service checks further --------------------------------------------------
+
+@dataclass
+class Checked(Generic[I]):
+    """A batch whose valid items go on to the service's own checks (exists? unique?), which add their
+    errors to ``errors`` and raise them all at once: one 400 names every failing item."""
+
+    items: list[I]
+    errors: Errors = field(default_factory=Errors)
+
+
+def checked_batch(item: type[I]) -> Any:
+    """``data: Checked[Item] = checked_batch(Item)``: :func:`kanbo.http.wire.batch`, except that the items
+    failing validation are handed to the service as errors instead of answering at once."""
+    plain = batch(item).dependency
+
+    async def read(request: Request) -> Checked[I]:
+        data = await read_json(request)
+        try:
+            return Checked(validate_batch(item, data))
+        except ValidationFailed as failed:
+            errors = Errors()
+            for entry_errors in failed.items:
+                for error in entry_errors.errors:
+                    errors.add(entry_errors.request_id, error.path, error.detail, error.code)
+        items: list[I] = []
+        for index, entry in enumerate([data] if isinstance(data, Mapping) else data):
+            try:
+                parsed = item.model_validate(entry)
+            except ValidationError:
+                continue  # reported above
+            if parsed.request_id is None:
+                parsed.request_id = str(index)
+            items.append(parsed)
+        return Checked(items, errors)
+
+    setattr(read, WIRE_BODY, getattr(plain, WIRE_BODY))
+    return Depends(read)
+
+
+# The tags API: requests ----------------------------------------------------------------------------
+
+class TagIn(BatchItem):
+    """``POST /api/v4/{entity}/tags``: a name that exists (case-insensitively) answers the existing tag."""
+
+    name: TagName
+    color: Color | None = None
+
+
+class TagChange(WireModel):
+    """``PATCH /api/v4/{entity}/tags/{id}``: what to change; a key left out (or a null name) stays."""
+
+    name: TagName | None = None
+    color: Color | None = Field(None, description="A colour of the palette, or null for none; absent: unchanged")
+
+    @property
+    def recolours(self) -> bool:
+        return "color" in self.model_fields_set
+
+
+class TagUpdate(TagChange, BatchItem):
+    """``PATCH /api/v4/{entity}/tags``: one tag to rename or recolour, by id."""
+
+    id: Id
+
+
+class TagDelete(BatchItem):
+    """``DELETE /api/v4/{entity}/tags`` (a Kanbo extension): one tag, by id."""
+
+    id: Id
+
+
+def _ids(value: Any) -> Any:
+    return None if value in (None, "") else as_list(value, path="filter[id]")
+
+
+def _names(value: Any) -> Any:
+    return None if value in (None, "") else as_list(value, split_commas=False, path="filter[name]")
+
+
+class TagFilter(WireModel):
+    model_config = ConfigDict(str_max_length=MAX_NAME)  # no tag has a longer name
+
+    id: Annotated[list[Id] | None, BeforeValidator(_ids),
+                  Field(description="Tag ids: filter[id]=5, filter[id][]=5&filter[id][]=7 or 5,7")] = None
+    name: Annotated[list[str] | None, BeforeValidator(_names),
+                    Field(description="Whole names, case-insensitively")] = None
+
+
+def _limit(value: Any) -> Any:
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    return None if value in (None, "") else value
+
+
+class TagList(ListParams):
+    """``GET /api/v4/{entity}/tags``: ``query`` is a substring of the name (so at most 255 characters)."""
+
+    model_config = ConfigDict(str_max_length=MAX_NAME)
+    orderable: ClassVar[tuple[str, ...]] = ()
+
+    # ListParams.limit applies ``ge=1`` to the whole ``int | None``, so ``limit=`` (None) fails with a
+    # TypeError (a 500); here the bound is on the int only.
+    limit: Annotated[Annotated[int, Field(ge=1)] | None, BeforeValidator(_limit),
+                     Field(description="Items per page (at most 250)")] = None
+
+    filter: TagFilter = Field(default_factory=TagFilter)  # type: ignore[assignment]
+
+
+# The tags API: responses ---------------------------------------------------------------------------
+
+class TagOut(OutModel):
+    id: int
+    name: str
+    color: TagColor | None
+
+
+class TagWritten(TagOut):
+    request_id: str
+
+
+#: The answer of a batch write: ``_total_items`` besides ``_links`` and ``_embedded.tags``.
+TagsWritten = create_model("TagsWritten", __base__=hal_written("TagsWrittenBase", "tags", TagWritten),
+                           total_items=(int, Field(alias="_total_items")))
+TagsPage = hal_page("TagsPage", "tags", TagOut)
 
 
 # Case-insensitive names in SQL: PostgreSQL's ``lower`` is Unicode-aware, SQLite's only folds ASCII, so
