@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from kanbo.auth.context import Ctx, api_context
 from kanbo.http.hal import collection, created
 from kanbo.http.responses import HalResponse, no_content
 from kanbo.http.route import TxRoute
-from kanbo.http.wire import HAL, batch, body, query, responses
+from kanbo.http.wire import batch, body, query, responses
 from kanbo.models.accounts import Account
 from kanbo.pipelines import service
 from kanbo.pipelines.wire import (
@@ -32,12 +31,7 @@ from kanbo.pipelines.wire import (
     stage_order,
 )
 
-
-class _Documented(JSONResponse):  # for the document only: FastAPI would add {"type": "string"} to the model
-    media_type = HAL
-
-
-router = APIRouter(route_class=TxRoute, default_response_class=_Documented)
+router = APIRouter(route_class=TxRoute)
 BASE = "/api/v4/leads/pipelines"
 
 

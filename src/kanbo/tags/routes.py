@@ -7,14 +7,13 @@ Kommo documents PATCH (rename / recolour) for leads only; Kanbo allows it for al
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from kanbo.auth.context import Ctx, api_context
 from kanbo.http.hal import collection, created
 from kanbo.http.responses import HalResponse, no_content
 from kanbo.http.route import TxRoute
-from kanbo.http.wire import HAL, batch, body, query, responses
+from kanbo.http.wire import batch, body, query, responses
 from kanbo.models.tags import Tag
 from kanbo.tags import service
 from kanbo.tags.wire import (
@@ -32,12 +31,7 @@ from kanbo.tags.wire import (
     render_tag,
 )
 
-
-class _Documented(JSONResponse):  # for the document only: FastAPI would add {"type": "string"} to the model
-    media_type = HAL
-
-
-router = APIRouter(route_class=TxRoute, default_response_class=_Documented)
+router = APIRouter(route_class=TxRoute)
 
 
 async def admin(ctx: Ctx = Depends(api_context)) -> None:
