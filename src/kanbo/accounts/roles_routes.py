@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kanbo.accounts import repository as repo
+from kanbo.accounts.account_wire import DocumentedHal
 from kanbo.accounts.context import admin_context
 from kanbo.accounts.roles_service import add_roles, delete_role, update_role, update_roles
 from kanbo.accounts.roles_wire import (
@@ -36,7 +37,7 @@ from kanbo.http.route import TxRoute
 from kanbo.http.wire import batch, body, query, responses
 from kanbo.models.users import Role
 
-router = APIRouter(route_class=TxRoute)
+router = APIRouter(route_class=TxRoute, default_response_class=DocumentedHal)
 
 
 async def _render_roles(ctx: Ctx, roles: list[Role], with_users: bool) -> list[dict[str, Any]]:

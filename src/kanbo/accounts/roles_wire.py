@@ -8,10 +8,10 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
-from kanbo.accounts.account_wire import KnownWith, WithQuery
+from kanbo.accounts.account_wire import PageQuery, WithQuery
 from kanbo.accounts.rights_wire import RightsIn, RightsOut
 from kanbo.accounts.users_wire import Name, UserOut
-from kanbo.http.wire import BatchItem, Id, ListParams, OutModel, SelfLinks, hal_page, hal_written
+from kanbo.http.wire import BatchItem, Id, OutModel, SelfLinks, hal_page, hal_written
 
 ROLE_WITH = ("users",)
 
@@ -38,7 +38,7 @@ class RoleUpdate(RolePatch):
     id: Id
 
 
-class RoleList(KnownWith, ListParams):
+class RoleList(PageQuery):
     known_with = ROLE_WITH
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from sqlalchemy import select
 
-from kanbo.accounts.account_wire import AccountOut, AccountQuery, render_account
+from kanbo.accounts.account_wire import AccountOut, AccountQuery, DocumentedHal, render_account
 from kanbo.auth.context import Ctx, api_context
 from kanbo.core.errors import Unauthorized
 from kanbo.http.hal import base_url, href, item
@@ -16,7 +16,7 @@ from kanbo.models.accounts import Account
 from kanbo.models.activity import TaskType
 from kanbo.models.users import UserGroup
 
-router = APIRouter(route_class=TxRoute)
+router = APIRouter(route_class=TxRoute, default_response_class=DocumentedHal)
 
 
 @router.get("/api/v4/account", name="get_account", responses=responses(AccountOut))

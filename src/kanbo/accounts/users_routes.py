@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from kanbo.accounts import repository as repo
+from kanbo.accounts.account_wire import DocumentedHal
 from kanbo.accounts.context import admin_context
 from kanbo.accounts.users_service import add_users, set_active
 from kanbo.accounts.users_wire import (
@@ -31,7 +32,7 @@ from kanbo.http.route import TxRoute
 from kanbo.http.wire import batch, query, responses
 from kanbo.models.accounts import Account
 
-router = APIRouter(route_class=TxRoute)
+router = APIRouter(route_class=TxRoute, default_response_class=DocumentedHal)
 
 
 async def _account_language(ctx: Ctx) -> str:

@@ -15,12 +15,12 @@ from pydantic import BeforeValidator, Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 from starlette.requests import Request
 
-from kanbo.accounts.account_wire import MAIN_GROUP_NAME, KnownWith, WithQuery
+from kanbo.accounts.account_wire import MAIN_GROUP_NAME, PageQuery, WithQuery
 from kanbo.accounts.rights import ACTIONS, ENTITIES
 from kanbo.accounts.rights_wire import UserRightsIn, UserRightsOut
 from kanbo.accounts.service import EMAIL
 from kanbo.http.hal import href
-from kanbo.http.wire import BatchItem, Id, ListParams, OutModel, SelfLinks, hal_page, hal_written
+from kanbo.http.wire import BatchItem, Id, OutModel, SelfLinks, hal_page, hal_written
 from kanbo.models.users import Role, User, UserGroup
 
 USER_WITH = ("role", "group", "uuid", "amojo_id", "user_rank", "phone_number")
@@ -57,7 +57,7 @@ class UserStatusIn(BatchItem):
     id: Id
 
 
-class UserList(KnownWith, ListParams):
+class UserList(PageQuery):
     known_with = USER_WITH
 
 
