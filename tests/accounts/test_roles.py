@@ -152,14 +152,18 @@ async def test_patch_roles_batch(client, tenant):
     assert (two["id"], two["request_id"], two["rights"]["tasks"]["delete"]) == (second["id"], "1", "D")
     assert isinstance(one["updated_at"], int)
 
-    bad = await client.patch("/api/v4/roles", headers=tenant.headers, json=[
-        {"id": first["id"], "name": "A3"}, {"id": 999999999, "name": "Z"}, {"name": "no id"},
-    ])
-    assert bad.status_code == 400
-    errors = errors_of(bad.json())
-    assert set(errors) == {"1", "2"} and errors["1"][0]["path"] == "id" and errors["2"][0]["path"] == "id"
-    fetched = (await client.get(f"/api/v4/roles/{first['id']}", headers=tenant.headers)).json()
-    assert fetched["name"] == "A2"  # the valid item was not applied either
+    # The body's shape is checked before the database: a batch with an item without id is refused
+    # naming only that item; a batch whose ids are well formed names the unknown role.
+    for items, wrong in (([{"id": first["id"], "name": "A3"}, {"id": 999999999, "name": "Z"}, {"name": "no id"}],
+                          {"2": ("id", "NotBlank")}),
+                         ([{"id": first["id"], "name": "A3"}, {"id": 999999999, "name": "Z"}],
+                          {"1": ("id", "NotFound")})):
+        bad = await client.patch("/api/v4/roles", headers=tenant.headers, json=items)
+        assert bad.status_code == 400
+        errors = errors_of(bad.json())
+        assert {rid: (e[0]["path"], e[0]["code"]) for rid, e in errors.items()} == wrong
+        fetched = (await client.get(f"/api/v4/roles/{first['id']}", headers=tenant.headers)).json()
+        assert fetched["name"] == "A2"  # the valid item was not applied either
 
 
 async def test_patch_missing_or_foreign_role_is_404(client, tenant, db):
@@ -232,7 +236,12 @@ async def test_members_read_roles_but_only_admins_write(client, tenant):
     ({"name": "R", "rights": {"leads": {"view": "D"}}}, "rights.leads.edit"),
     ({"name": "R", "rights": {"catalog_rights": [{"catalog_id": 1, "rights": ["A"]}]}},
      "rights.catalog_rights.0.rights"),
-    ({"name": "R", "rights": {"status_rights": [{"pipeline_id": "x", "status_id": 1}]}}, "rights.status_rights.0"),
+    ({"name": "R", "rights": {"status_rights": [{"pipeline_id": "x", "status_id": 1}]}},
+     "rights.status_rights.0.pipeline_id"),
+    ({"name": "R", "rights": {"status_rights": [{"pipeline_id": 1, "status_id": 2, "rights": {"view": "L"}}]}},
+     "rights.status_rights.0.rights.view"),
+    ({"name": "R", "rights": {"catalog_rights": [{"catalog_id": 1, "rights": {"view": "G"}}]}},
+     "rights.catalog_rights.0.rights.view"),
 ])
 async def test_invalid_roles_are_400(client, tenant, item, path):
     await add_role(client, tenant, "Taken")

@@ -17,7 +17,7 @@ import httpx
 import pytest
 import pytest_asyncio
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -30,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
 # The domains whose every operation is typed (operation ids ``<domain>.<route name>``);
 # KANBO_SCHEMATHESIS_DOMAINS=a,b runs only those.
 TYPED = [d for d in os.environ.get("KANBO_SCHEMATHESIS_DOMAINS", "").split(",") if d] or [
+    "accounts", "calls", "leads", "links", "pipelines", "tags",
 ]
 
 EXAMPLES = int(os.environ.get("KANBO_SCHEMATHESIS_EXAMPLES", "120"))
@@ -93,7 +94,11 @@ async def test_the_document_tells_the_truth(client: httpx.AsyncClient, world, do
     operation = data.draw(st.sampled_from(operations(schema, domain)), label="operation")
     mode = data.draw(st.sampled_from([GenerationMode.POSITIVE, GenerationMode.NEGATIVE]), label="mode")
     case = data.draw(operation.as_strategy(generation_mode=mode), label="case")
-    response = await client.request(**_request(case, dict(tenant.headers)))
+    try:
+        response = await client.request(**_request(case, dict(tenant.headers)))
+    except httpx.InvalidURL:
+        reject()  # a generated query longer than any URL httpx builds: no request to check
+
     case.validate_response(response, checks=CHECKS)
 
 

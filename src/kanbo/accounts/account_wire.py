@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from kanbo.http.query import as_list
+from kanbo.http.wire import ListParams, OutModel, SelfLinks, WireModel
 from kanbo.models.accounts import Account
 from kanbo.models.activity import TaskType
 from kanbo.models.users import UserGroup
 
 API_VERSION = 4
+ACCOUNT_WITH = ("amojo_id", "uuid", "amojo_rights", "users_groups", "task_types", "version", "entity_names",
+                "datetime_settings", "invoices_settings", "is_api_filter_enabled", "drive_url")
 
 CURRENCY_SYMBOLS = {
     "USD": "$", "EUR": "€", "GBP": "£", "RUB": "₽", "MXN": "$", "COP": "$", "ARS": "$", "CLP": "$",
@@ -134,3 +141,142 @@ def render_account(
     if embedded:
         body["_embedded"] = embedded
     return body
+
+
+# The wire -----------------------------------------------------------------------------------------
+
+def _with_enum(schema: dict[str, Any], model: type) -> None:
+    known: tuple[str, ...] = getattr(model, "known_with", ())
+    prop = schema.get("properties", {}).get("with")
+    if prop is not None and known:
+        prop["items"] = {"type": "string", "enum": list(known)}
+        prop["description"] = f"Comma-separated extras to embed ({', '.join(known)}); unknown values are ignored"
+
+
+class KnownWith(WireModel):
+    """A query whose ``with`` takes the values in :attr:`known_with`: a comma list (``with=a,b``,
+    ``with=a%2Cb``), ``with[]=a&with[]=b`` or repeated ``with=``. Unknown values are ignored (spec §1.2),
+    so the document lists the known ones and the server drops the rest."""
+
+    model_config = ConfigDict(json_schema_extra=_with_enum)
+    known_with: ClassVar[tuple[str, ...]] = ()
+
+    @field_validator("with_", mode="before", check_fields=False)
+    @classmethod
+    def _known_only(cls, value: Any) -> list[str]:
+        return [v for v in as_list(value, path="with") if v in cls.known_with]
+
+
+def _limit(value: Any) -> Any:
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    return None if value in (None, "") else value
+
+
+class PageQuery(KnownWith, ListParams):
+    """A list query with a known ``with``. ``limit`` is declared again so that its bound applies to the
+    number only: ``ListParams`` bounds ``int | None`` and so fails with a TypeError (a 500) on
+    ``limit=`` (no value). Should ``kanbo.http.wire`` bound the number itself, this field can go."""
+
+    limit: Annotated[Annotated[int, Field(ge=1)] | None, BeforeValidator(_limit),
+                     Field(description="Items per page")] = None
+
+
+class WithQuery(KnownWith):
+    """The query of a get-by-id endpoint: only ``with``."""
+
+    with_: list[str] = Field(default_factory=list, alias="with")
+
+
+class AccountQuery(WithQuery):
+    known_with = ACCOUNT_WITH
+
+
+class AmojoRights(OutModel):
+    can_direct: bool
+    can_create_groups: bool
+
+
+class UsersGroup(OutModel):
+    id: int
+    name: str
+    uuid: str | None
+
+
+class TaskTypeOut(OutModel):
+    id: int
+    name: str
+    color: str | None
+    icon_id: int | None
+    code: str | None
+
+
+class DatetimeSettings(OutModel):
+    date_pattern: str
+    short_date_pattern: str
+    short_time_pattern: str
+    date_format: str
+    time_format: str
+    timezone: str
+    timezone_offset: str
+
+
+class InvoicesSettings(OutModel):
+    lang: str
+    invoices_catalog_id: int | None
+
+
+class WordForms(OutModel):
+    default: str
+    dative: str
+    genitive: str
+    accusative: str
+    instrumental: str
+    prepositional: str
+
+
+class EntityName(OutModel):
+    gender: str
+    singular_form: WordForms
+    plural_form: WordForms
+
+
+class AccountEmbedded(OutModel):
+    amojo_rights: AmojoRights | SkipJsonSchema[None] = None
+    users_groups: list[UsersGroup] | SkipJsonSchema[None] = None
+    task_types: list[TaskTypeOut] | SkipJsonSchema[None] = None
+    datetime_settings: DatetimeSettings | SkipJsonSchema[None] = None
+
+
+class AccountOut(OutModel):
+    """``GET /api/v4/account``: the always-present keys, then what ``with`` adds."""
+
+    id: int
+    name: str
+    subdomain: str
+    created_at: int
+    created_by: int
+    updated_at: int
+    updated_by: int
+    current_user_id: int
+    country: str
+    currency: str
+    currency_symbol: str
+    customers_mode: Literal["unavailable", "disabled", "segments", "dynamic", "periodicity"]
+    is_unsorted_on: bool
+    mobile_feature_version: int
+    is_loss_reason_enabled: bool
+    is_helpbot_enabled: bool
+    is_technical_account: bool
+    contact_name_display_order: int
+    language: str
+    timezone: str
+    amojo_id: str | SkipJsonSchema[None] = None
+    uuid: str | SkipJsonSchema[None] = None
+    version: int | SkipJsonSchema[None] = None
+    is_api_filter_enabled: bool | SkipJsonSchema[None] = None
+    drive_url: str | SkipJsonSchema[None] = None
+    invoices_settings: InvoicesSettings | SkipJsonSchema[None] = None
+    entity_names: dict[str, dict[str, EntityName]] | SkipJsonSchema[None] = None
+    links: SelfLinks = Field(alias="_links")
+    embedded: AccountEmbedded | SkipJsonSchema[None] = Field(None, alias="_embedded")

@@ -1,4 +1,4 @@
-"""Rights: validation of the rights object (spec §4.3) and the decisions every service asks for.
+"""Rights: the rights object (spec §4.3), merged and checked, and the decisions every service asks for.
 
 Letters: ``A`` all records, ``G`` records of the user's group, ``M`` records the user is responsible
 for, ``L`` linked records (catalogs), ``D`` denied. An admin may do everything.
@@ -7,11 +7,12 @@ for, ``L`` linked records (catalogs), ``D`` denied. An admin may do everything.
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
+from kanbo.accounts.rights_wire import CatalogLetter, Letter, RightsIn
 from kanbo.core.errors import Errors, Forbidden
 from kanbo.core.principal import Principal
 from kanbo.models.activity import Task
@@ -20,8 +21,8 @@ from kanbo.models.users import User
 
 ENTITIES = ("leads", "contacts", "companies", "tasks")
 ACTIONS = ("view", "edit", "add", "delete", "export")
-LETTERS = ("A", "G", "M", "D")
-CATALOG_LETTERS = ("A", "L", "D")
+LETTERS: tuple[str, ...] = get_args(Letter)
+CATALOG_LETTERS: tuple[str, ...] = get_args(CatalogLetter)
 STATUS_ACTIONS = ("view", "edit", "delete", "export")
 STRICTNESS = {"A": 0, "L": 1, "G": 2, "M": 3, "D": 4}
 # An action may not be broader than the action it depends on.
@@ -35,47 +36,40 @@ def full_rights() -> dict[str, Any]:
     return rights
 
 
-def normalise(raw: Any, errors: Errors, request_id: str, path: str = "rights",
-              base: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Validate a rights object sent by a client and merge it over ``base`` (default: full rights).
-
-    Unknown keys are ignored (clients echo ``is_admin``, ``group_id``… which are handled by the caller).
-    """
+def apply_rights(given: RightsIn | None, errors: Errors, request_id: str, path: str = "rights",
+                 base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The rights a client sent (already typed, letters included) merged over ``base`` (default: full
+    rights): an entity's actions one by one, ``status_rights`` and ``catalog_rights`` as wholes. An action
+    broader than the one it depends on is recorded in ``errors`` at its path (``rights.leads.edit``)."""
     rights = copy.deepcopy(base) if base is not None else full_rights()
-    if raw is None:
-        return rights
-    if not isinstance(raw, dict):
-        errors.add(request_id, path, "This value should be of type object.", "InvalidType")
+    if given is None:
         return rights
     for entity in ENTITIES:
-        if entity not in raw or raw[entity] is None:
+        actions = getattr(given, entity)
+        if actions is None:
             continue
-        value = raw[entity]
-        if not isinstance(value, dict):
-            errors.add(request_id, f"{path}.{entity}", "This value should be of type object.", "InvalidType")
-            continue
-        for action, letter in value.items():
-            where = f"{path}.{entity}.{action}"
-            if action not in ACTIONS:
-                errors.add(request_id, where, f"Unknown action '{action}'.", "NotSupportedChoice")
-                continue
-            allowed = ("A", "D") if action == "add" else LETTERS
-            if letter not in allowed:
-                errors.add(request_id, where, f"Must be one of: {', '.join(allowed)}.", "NotSupportedChoice")
-                continue
-            rights[entity][action] = letter
+        for action in ACTIONS:
+            letter = getattr(actions, action)
+            if letter is not None:
+                rights[entity][action] = letter
         _check_dependencies(rights[entity], errors, request_id, f"{path}.{entity}")
-    if "status_rights" in raw and raw["status_rights"] is not None:
-        rights["status_rights"] = _status_rights(raw["status_rights"], errors, request_id, f"{path}.status_rights")
-    if "catalog_rights" in raw and raw["catalog_rights"] is not None:
-        rights["catalog_rights"] = _catalog_rights(raw["catalog_rights"], errors, request_id,
-                                                   f"{path}.catalog_rights")
+    if given.status_rights is not None:
+        rights["status_rights"] = [
+            {"entity_type": stage.entity_type or "leads", "pipeline_id": stage.pipeline_id,
+             "status_id": stage.status_id,
+             "rights": stage.rights.model_dump(include=set(STATUS_ACTIONS), exclude_none=True) if stage.rights else {}}
+            for stage in given.status_rights
+        ]
+    if given.catalog_rights is not None:
+        rights["catalog_rights"] = [
+            {"catalog_id": catalog.catalog_id,
+             "rights": catalog.rights.model_dump(include=set(ACTIONS), exclude_none=True) if catalog.rights else {}}
+            for catalog in given.catalog_rights
+        ]
     for flag in ("mail_access", "catalog_access"):
-        if flag in raw and raw[flag] is not None:
-            if not isinstance(raw[flag], bool):
-                errors.add(request_id, f"{path}.{flag}", "This value should be of type bool.", "InvalidType")
-            else:
-                rights[flag] = raw[flag]
+        value = getattr(given, flag)
+        if value is not None:
+            rights[flag] = value
     return rights
 
 
@@ -89,65 +83,6 @@ def _check_dependencies(entity_rights: dict[str, str], errors: Errors, request_i
             if base is not None and STRICTNESS[letter] < STRICTNESS[base]:
                 errors.add(request_id, f"{path}.{action}",
                            f"'{action}' cannot be broader than '{prerequisite}' ({base}).", "InvalidValue")
-
-
-def _status_rights(raw: Any, errors: Errors, request_id: str, path: str) -> list[dict[str, Any]]:
-    if not isinstance(raw, list):
-        errors.add(request_id, path, "This value should be of type array.", "InvalidType")
-        return []
-    result = []
-    for i, entry in enumerate(raw):
-        where = f"{path}.{i}"
-        if not isinstance(entry, dict):
-            errors.add(request_id, where, "This value should be of type object.", "InvalidType")
-            continue
-        pipeline_id, status_id = entry.get("pipeline_id"), entry.get("status_id")
-        if not isinstance(pipeline_id, int) or not isinstance(status_id, int) or not (
-            _is_int(pipeline_id) and _is_int(status_id)
-        ):
-            errors.add(request_id, where, "pipeline_id and status_id must be integers.", "InvalidType")
-            continue
-        rights_in = entry.get("rights") or {}
-        if not isinstance(rights_in, dict):
-            errors.add(request_id, f"{where}.rights", "This value should be of type object.", "InvalidType")
-            continue
-        clean = {}
-        for action, letter in rights_in.items():
-            if action not in STATUS_ACTIONS or letter not in LETTERS:
-                errors.add(request_id, f"{where}.rights.{action}", "Unknown action or letter.", "NotSupportedChoice")
-                continue
-            clean[action] = letter
-        result.append({"entity_type": entry.get("entity_type") or "leads", "pipeline_id": int(pipeline_id),
-                       "status_id": int(status_id), "rights": clean})
-    return result
-
-
-def _catalog_rights(raw: Any, errors: Errors, request_id: str, path: str) -> list[dict[str, Any]]:
-    if not isinstance(raw, list):
-        errors.add(request_id, path, "This value should be of type array.", "InvalidType")
-        return []
-    result = []
-    for i, entry in enumerate(raw):
-        where = f"{path}.{i}"
-        if not isinstance(entry, dict) or not _is_int(entry.get("catalog_id")):
-            errors.add(request_id, where, "catalog_id must be an integer.", "InvalidType")
-            continue
-        rights_in = entry.get("rights") or {}
-        if not isinstance(rights_in, dict):
-            errors.add(request_id, f"{where}.rights", "This value should be of type object.", "InvalidType")
-            continue
-        clean = {}
-        for action, letter in rights_in.items():
-            if action not in ACTIONS or letter not in CATALOG_LETTERS:
-                errors.add(request_id, f"{where}.rights.{action}", "Unknown action or letter.", "NotSupportedChoice")
-                continue
-            clean[action] = letter
-        result.append({"catalog_id": int(entry["catalog_id"]), "rights": clean})
-    return result
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 # Decisions ------------------------------------------------------------------------------------

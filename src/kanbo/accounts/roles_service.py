@@ -6,15 +6,16 @@ regard to case). A role that users hold cannot be deleted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kanbo.accounts import fields
 from kanbo.accounts import repository as repo
-from kanbo.accounts import rights as rights_mod
-from kanbo.accounts.rights import require_admin
+from kanbo.accounts.rights import apply_rights, require_admin
+from kanbo.accounts.rights_wire import RightsIn
+from kanbo.accounts.roles_wire import RoleIn, RolePatch, RoleUpdate
 from kanbo.accounts.users_wire import rights_object
 from kanbo.core.errors import BadRequest, Errors, NotFound
 from kanbo.core.principal import Principal
@@ -34,16 +35,15 @@ class RoleChange:
 
 
 def stored_rights(rights: dict[str, Any]) -> dict[str, Any]:
-    """Only the permission keys are kept on a role (clients echo is_admin, group_id… in it)."""
+    """Only the permission keys are kept on a role."""
     return {key: rights[key] for key in RIGHT_KEYS if key in rights}
 
 
-def _read(request_id: str, item: dict[str, Any], errors: Errors, *, base: dict[str, Any] | None,
-          creating: bool) -> RoleChange:
-    name = fields.text(errors, request_id, "name", item.get("name"), required=creating)
+def _change(request_id: str, name: str | None, given: RightsIn | None, errors: Errors, *,
+            base: dict[str, Any] | None, creating: bool) -> RoleChange:
     rights = None
-    if creating or item.get("rights") is not None:
-        rights = stored_rights(rights_mod.normalise(item.get("rights"), errors, request_id, base=base))
+    if creating or given is not None:
+        rights = stored_rights(apply_rights(given, errors, request_id, base=base))
     return RoleChange(request_id, None, name, rights)
 
 
@@ -64,11 +64,11 @@ def _check_names(changes: list[RoleChange], existing: dict[str, int], errors: Er
     # Old names still count while the batch runs: swapping two roles' names in one batch is refused.
 
 
-async def add_roles(session: AsyncSession, principal: Principal, batch: list[tuple[str, dict[str, Any]]]
-                    ) -> list[tuple[str, Role]]:
+async def add_roles(session: AsyncSession, principal: Principal, items: Sequence[RoleIn]) -> list[tuple[str, Role]]:
     require_admin(principal, "add roles")
     errors = Errors()
-    changes = [_read(request_id, item, errors, base=None, creating=True) for request_id, item in batch]
+    changes = [_change(item.request_id or "0", item.name, item.rights, errors, base=None, creating=True)
+               for item in items]
     _check_names(changes, await repo.role_names(session), errors)
     errors.raise_if_any()
     stamp = now()
@@ -82,26 +82,34 @@ async def add_roles(session: AsyncSession, principal: Principal, batch: list[tup
     return created
 
 
-async def update_roles(session: AsyncSession, principal: Principal, batch: list[tuple[str, dict[str, Any]]], *,
-                       path_id: int | None = None) -> list[tuple[str, Role]]:
-    """``PATCH /api/v4/roles`` (items carry ``id``) or ``PATCH /api/v4/roles/{id}`` (``path_id``)."""
+async def update_roles(session: AsyncSession, principal: Principal, items: Sequence[RoleUpdate]
+                       ) -> list[tuple[str, Role]]:
+    """``PATCH /api/v4/roles``: every item names its role by ``id``."""
     require_admin(principal, "change roles")
+    return await _update(session, [(item.request_id or "0", item.id, item) for item in items])
+
+
+async def update_role(session: AsyncSession, principal: Principal, role_id: int, data: RolePatch) -> Role:
+    """``PATCH /api/v4/roles/{id}``: 404 when the role does not exist."""
+    require_admin(principal, "change roles")
+    [(_, role)] = await _update(session, [(data.request_id or "0", role_id, data)], single=True)
+    return role
+
+
+async def _update(session: AsyncSession, wanted: list[tuple[str, int, RolePatch]], *, single: bool = False
+                  ) -> list[tuple[str, Role]]:
     errors = Errors()
-    ids: list[int | None] = []
-    for request_id, item in batch:
-        ids.append(path_id if path_id is not None else fields.required_id(errors, request_id, "id", item.get("id")))
-    roles = await repo.roles_by_ids(session, (i for i in ids if i is not None))
-    if path_id is not None and path_id not in roles:
-        raise NotFound(f"Role {path_id} does not exist")
+    roles = await repo.roles_by_ids(session, (role_id for _, role_id, _ in wanted))
+    if single and wanted[0][1] not in roles:
+        raise NotFound(f"Role {wanted[0][1]} does not exist")
     changes = []
-    for (request_id, item), role_id in zip(batch, ids, strict=True):
-        if role_id is None:
-            continue
+    for request_id, role_id, patch in wanted:
         role = roles.get(role_id)
         if role is None:
             errors.add(request_id, "id", f"Role {role_id} does not exist.", "NotFound")
             continue
-        change = _read(request_id, item, errors, base=rights_object(role.rights), creating=False)
+        change = _change(request_id, patch.name, patch.rights, errors, base=rights_object(role.rights),
+                         creating=False)
         change.role_id = role_id
         changes.append(change)
     _check_names(changes, await repo.role_names(session), errors)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from sqlalchemy import select
 
-from kanbo.accounts.account_wire import render_account
+from kanbo.accounts.account_wire import AccountOut, AccountQuery, render_account
 from kanbo.auth.context import Ctx, api_context
 from kanbo.core.errors import Unauthorized
 from kanbo.http.hal import base_url, href, item
-from kanbo.http.query import as_list, parse_query_string
 from kanbo.http.responses import HalResponse
 from kanbo.http.route import TxRoute
+from kanbo.http.wire import query, responses
 from kanbo.models.accounts import Account
 from kanbo.models.activity import TaskType
 from kanbo.models.users import UserGroup
@@ -19,10 +19,10 @@ from kanbo.models.users import UserGroup
 router = APIRouter(route_class=TxRoute)
 
 
-@router.get("/api/v4/account")
-async def get_account(ctx: Ctx = Depends(api_context)) -> HalResponse:
+@router.get("/api/v4/account", name="get_account", responses=responses(AccountOut))
+async def get_account(ctx: Ctx = Depends(api_context), params: AccountQuery = query(AccountQuery)) -> HalResponse:
     request = ctx.request
-    with_ = frozenset(as_list(parse_query_string(request.scope.get("query_string", b"")).get("with")))
+    with_ = frozenset(params.with_)
     account = await ctx.session.get(Account, ctx.principal.account_id)
     if account is None:
         raise Unauthorized("The account no longer exists")

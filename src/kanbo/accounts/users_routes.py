@@ -10,15 +10,25 @@ from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from kanbo.accounts import repository as repo
-from kanbo.accounts.users_service import MAX_STATUS_CHANGES, add_users, set_active
-from kanbo.accounts.users_wire import render_user
+from kanbo.accounts.context import admin_context
+from kanbo.accounts.users_service import add_users, set_active
+from kanbo.accounts.users_wire import (
+    MAX_STATUS_CHANGES,
+    UserIn,
+    UserList,
+    UserOut,
+    UserQuery,
+    UsersPage,
+    UserStatusIn,
+    UsersWritten,
+    render_user,
+)
 from kanbo.auth.context import Ctx, api_context
 from kanbo.core.errors import Unauthorized
-from kanbo.http.body import read_batch
 from kanbo.http.hal import collection, created, item
-from kanbo.http.query import as_list, parse_list_query, parse_query_string
 from kanbo.http.responses import no_content
 from kanbo.http.route import TxRoute
+from kanbo.http.wire import batch, query, responses
 from kanbo.models.accounts import Account
 
 router = APIRouter(route_class=TxRoute)
@@ -31,38 +41,36 @@ async def _account_language(ctx: Ctx) -> str:
     return account.language
 
 
-@router.get("/api/v4/users")
-async def list_users(ctx: Ctx = Depends(api_context)) -> Response:
+@router.get("/api/v4/users", name="list_users", responses=responses(UsersPage, empty=True))
+async def list_users(ctx: Ctx = Depends(api_context), params: UserList = query(UserList)) -> Response:
     request = ctx.request
-    query = parse_list_query(request.scope["query_string"])
+    q = params.list_query()
     total = await repo.count_users(ctx.session)
-    rows = await repo.users_page(ctx.session, query.offset, query.limit + 1)
-    has_next = len(rows) > query.limit
-    rows = rows[: query.limit]
-    lang = await _account_language(ctx) if rows and query.has("group") else "en"
+    rows = await repo.users_page(ctx.session, q.offset, q.limit + 1)
+    has_next = len(rows) > q.limit
+    rows = rows[: q.limit]
+    lang = await _account_language(ctx) if rows and q.has("group") else "en"
     users = [
-        render_user(request, user, role, group, with_=query.with_, account_lang=lang)
+        render_user(request, user, role, group, with_=q.with_, account_lang=lang)
         for user, role, group in rows
     ]
-    return collection(request, "users", users, query, has_next=has_next, total=total)
+    return collection(request, "users", users, q, has_next=has_next, total=total)
 
 
-@router.get("/api/v4/users/{user_id:int}")
-async def get_user(user_id: int, ctx: Ctx = Depends(api_context)) -> Response:
-    request = ctx.request
-    with_ = frozenset(as_list(parse_query_string(request.scope["query_string"]).get("with")))
+@router.get("/api/v4/users/{user_id:int}", name="get_user", responses=responses(UserOut, empty=True))
+async def get_user(user_id: int, ctx: Ctx = Depends(api_context), params: UserQuery = query(UserQuery)) -> Response:
+    with_ = frozenset(params.with_)
     row = await repo.user_row(ctx.session, user_id)
     if row is None:
         return no_content()
     user, role, group = row
     lang = await _account_language(ctx) if "group" in with_ else "en"
-    return item(request, render_user(request, user, role, group, with_=with_, account_lang=lang))
+    return item(ctx.request, render_user(ctx.request, user, role, group, with_=with_, account_lang=lang))
 
 
-@router.post("/api/v4/users", name="add_users")
-async def add(ctx: Ctx = Depends(api_context)) -> Response:
-    batch = await read_batch(ctx.request)
-    new_users = await add_users(ctx.session, ctx.principal, batch, default_lang=await _account_language(ctx))
+@router.post("/api/v4/users", name="add_users", responses=responses(UsersWritten))
+async def add(ctx: Ctx = admin_context("add users"), items: list[UserIn] = batch(UserIn)) -> Response:
+    new_users = await add_users(ctx.session, ctx.principal, items, default_lang=await _account_language(ctx))
     roles = await repo.roles_by_ids(ctx.session, (u.role_id for _, u in new_users if u.role_id))
     body = []
     for request_id, user in new_users:
@@ -72,13 +80,15 @@ async def add(ctx: Ctx = Depends(api_context)) -> Response:
     return created(ctx.request, "users", body)
 
 
-@router.post("/api/v4/users/activate", name="activate_users")
-async def activate(ctx: Ctx = Depends(api_context)) -> Response:
-    await set_active(ctx.session, ctx.principal, await read_batch(ctx.request, max_items=MAX_STATUS_CHANGES), True)
+@router.post("/api/v4/users/activate", name="activate_users", responses=responses())
+async def activate(ctx: Ctx = admin_context("activate users"),
+                   items: list[UserStatusIn] = batch(UserStatusIn, max_items=MAX_STATUS_CHANGES)) -> Response:
+    await set_active(ctx.session, ctx.principal, items, True)
     return no_content()
 
 
-@router.post("/api/v4/users/deactivate", name="deactivate_users")
-async def deactivate(ctx: Ctx = Depends(api_context)) -> Response:
-    await set_active(ctx.session, ctx.principal, await read_batch(ctx.request, max_items=MAX_STATUS_CHANGES), False)
+@router.post("/api/v4/users/deactivate", name="deactivate_users", responses=responses())
+async def deactivate(ctx: Ctx = admin_context("deactivate users"),
+                     items: list[UserStatusIn] = batch(UserStatusIn, max_items=MAX_STATUS_CHANGES)) -> Response:
+    await set_active(ctx.session, ctx.principal, items, False)
     return no_content()

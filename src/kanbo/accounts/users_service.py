@@ -6,27 +6,23 @@ before anything is written: one bad item fails the whole batch with per-item val
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kanbo.accounts import fields
 from kanbo.accounts import repository as repo
-from kanbo.accounts import rights as rights_mod
-from kanbo.accounts.rights import require_admin
-from kanbo.accounts.service import EMAIL, LANGUAGES, create_user, normalise_email
+from kanbo.accounts.rights import apply_rights, require_admin
+from kanbo.accounts.service import EMAIL, create_user
+from kanbo.accounts.users_wire import PASSWORD_MAX, PASSWORD_MIN, UserIn, UserStatusIn
 from kanbo.auth.passwords import hash_password
 from kanbo.auth.sessions import delete_user_sessions
 from kanbo.core.errors import BadRequest, Conflict, Errors
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
 from kanbo.models.users import Role, User, UserGroup
-
-PASSWORD_MIN = 6
-PASSWORD_MAX = 256
-MAX_STATUS_CHANGES = 10
 
 
 @dataclass
@@ -43,78 +39,45 @@ class UserSpec:
     role_id: int | None
 
 
-def _email(errors: Errors, request_id: str, value: Any) -> str | None:
-    raw = fields.text(errors, request_id, "email", value)
-    if raw is None:
-        return None
-    email = normalise_email(raw)
-    if not EMAIL.match(email):
-        errors.add(request_id, "email", f"'{raw}' is not a valid email address.", "InvalidEmail")
-        return None
-    return email
-
-
-def _password(errors: Errors, request_id: str, value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        errors.add(request_id, "password", "This value should be of type string.", fields.INVALID_TYPE)
-        return None
-    if not PASSWORD_MIN <= len(value) <= PASSWORD_MAX:
+def read_user(item: UserIn, errors: Errors, default_lang: str) -> UserSpec | None:
+    """What one typed item of ``POST /api/v4/users`` asks for, once the rules pydantic cannot check hold
+    (the email's form, the password's length, the rights' dependencies); ``None`` when one fails (recorded
+    in ``errors``)."""
+    request_id = item.request_id or "0"
+    if not EMAIL.match(item.email):
+        errors.add(request_id, "email", f"'{item.email}' is not a valid email address.", "InvalidEmail")
+    if item.password is not None and not PASSWORD_MIN <= len(item.password) <= PASSWORD_MAX:
         errors.add(request_id, "password",
                    f"The password must have {PASSWORD_MIN} to {PASSWORD_MAX} characters.", "InvalidLength")
-        return None
-    return value
-
-
-def _lang(errors: Errors, request_id: str, value: Any, default: str) -> str:
-    if value is None:
-        return default
-    if not isinstance(value, str) or value.strip().lower() not in LANGUAGES:
-        errors.add(request_id, "lang", f"Must be one of: {', '.join(LANGUAGES)}.", "NotSupportedChoice")
-        return default
-    return value.strip().lower()
-
-
-def parse_user(request_id: str, item: dict[str, Any], errors: Errors, default_lang: str) -> UserSpec | None:
-    """Read one item of ``POST /api/v4/users``; ``None`` when it has errors (recorded in ``errors``)."""
-    email = _email(errors, request_id, item.get("email"))
-    name = fields.text(errors, request_id, "name", item.get("name"), required=False)
-    password = _password(errors, request_id, item.get("password"))
-    lang = _lang(errors, request_id, item.get("lang"), default_lang)
-    raw_rights = item.get("rights")
-    rights = rights_mod.normalise(raw_rights, errors, request_id)
-    extra = raw_rights if isinstance(raw_rights, dict) else {}
-    is_admin = fields.flag(errors, request_id, "rights.is_admin", extra.get("is_admin"), False)
-    is_free = fields.flag(errors, request_id, "rights.is_free", extra.get("is_free"), False)
-    group_id = fields.optional_id(errors, request_id, "rights.group_id", extra.get("group_id"))
-    role_id = fields.optional_id(errors, request_id, "rights.role_id", extra.get("role_id"))
-    if request_id in errors or email is None:
+    given = item.rights
+    rights = apply_rights(given, errors, request_id)
+    if request_id in errors:
         return None
     return UserSpec(
-        request_id=request_id, email=email, name=name or email.split("@")[0], password=password, lang=lang,
-        rights=rights, is_admin=is_admin, is_free=is_free,
-        group_id=group_id or None,  # group 0 is the account's main group: no group row
-        role_id=role_id or None,
+        request_id=request_id, email=item.email, name=item.name or item.email.split("@")[0],
+        password=item.password, lang=item.lang or default_lang, rights=rights,
+        is_admin=bool(given and given.is_admin), is_free=bool(given and given.is_free),
+        group_id=(given.group_id or None) if given else None,  # group 0 is the account's main group: no row
+        role_id=(given.role_id or None) if given else None,
     )
 
 
-async def add_users(session: AsyncSession, principal: Principal, batch: list[tuple[str, dict[str, Any]]], *,
+async def add_users(session: AsyncSession, principal: Principal, items: Sequence[UserIn], *,
                     default_lang: str) -> list[tuple[str, User]]:
     require_admin(principal, "add users")
     errors = Errors()
     specs: list[UserSpec] = []
     first_with_email: dict[str, str] = {}
-    for request_id, item in batch:
-        spec = parse_user(request_id, item, errors, default_lang)
+    for item in items:
+        spec = read_user(item, errors, default_lang)
         if spec is None:
             continue
         if spec.email in first_with_email:
-            errors.add(request_id, "email",
+            errors.add(spec.request_id, "email",
                        f"The email '{spec.email}' is also used by item '{first_with_email[spec.email]}'.",
                        "NotUnique")
             continue
-        first_with_email[spec.email] = request_id
+        first_with_email[spec.email] = spec.request_id
         specs.append(spec)
     taken = await repo.taken_emails(session, (s.email for s in specs))
     roles = await repo.existing_ids(session, Role, (s.role_id for s in specs if s.role_id))
@@ -145,16 +108,12 @@ async def add_users(session: AsyncSession, principal: Principal, batch: list[tup
     return created
 
 
-async def set_active(session: AsyncSession, principal: Principal, batch: list[tuple[str, dict[str, Any]]],
+async def set_active(session: AsyncSession, principal: Principal, items: Sequence[UserStatusIn],
                      active: bool) -> None:
     """``POST /api/v4/users/activate|deactivate`` with ``[{"id": …}]``; administrators are refused."""
     require_admin(principal, "activate users" if active else "deactivate users")
     errors = Errors()
-    wanted: list[tuple[str, int]] = []
-    for request_id, item in batch:
-        user_id = fields.required_id(errors, request_id, "id", item.get("id"))
-        if user_id is not None:
-            wanted.append((request_id, user_id))
+    wanted = [(item.request_id or "0", item.id) for item in items]
     users = await repo.users_by_ids(session, (user_id for _, user_id in wanted))
     for request_id, user_id in wanted:
         user = users.get(user_id)

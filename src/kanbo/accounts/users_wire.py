@@ -1,4 +1,5 @@
-"""User, role and rights objects as Kommo clients read them (spec §4.2, §4.3).
+"""Users on the wire (spec §4.2, §4.3): the request models of the users API, and the user, role and
+rights objects as Kommo clients read them (rendered as plain dicts; the ``*Out`` models document them).
 
 PHP's ``UserModel::fromArray`` reads ``id``, ``email`` and ``rights`` unconditionally, and
 ``RightModel::fromArray`` reads ``leads``, ``contacts``, ``companies``, ``tasks``, ``status_rights``,
@@ -8,16 +9,100 @@ actions (a documented Kanbo extension; Kommo itself sends only ``edit`` and ``de
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
 from starlette.requests import Request
 
-from kanbo.accounts.account_wire import MAIN_GROUP_NAME
+from kanbo.accounts.account_wire import MAIN_GROUP_NAME, PageQuery, WithQuery
 from kanbo.accounts.rights import ACTIONS, ENTITIES
+from kanbo.accounts.rights_wire import UserRightsIn, UserRightsOut
+from kanbo.accounts.service import EMAIL
 from kanbo.http.hal import href
+from kanbo.http.wire import BatchItem, Id, OutModel, SelfLinks, hal_page, hal_written
 from kanbo.models.users import Role, User, UserGroup
 
 USER_WITH = ("role", "group", "uuid", "amojo_id", "user_rank", "phone_number")
+PASSWORD_MIN = 6
+PASSWORD_MAX = 256
+MAX_STATUS_CHANGES = 10
+
+#: A name: surrounding spaces removed, then 1 to 255 characters (blank is ``NotBlank``).
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+
+
+def _folded(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+# Requests ----------------------------------------------------------------------------------------
+
+class UserIn(BatchItem):
+    """One item of ``POST /api/v4/users``. The email's form and uniqueness and the password's length are
+    checked by the service (``InvalidEmail``, ``NotUnique``, ``InvalidLength``)."""
+
+    email: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=255),
+                     Field(json_schema_extra={"pattern": EMAIL.pattern})]
+    name: Name | None = Field(None, description="Defaults to the part of the email before the @")
+    password: str | None = Field(None, json_schema_extra={"minLength": PASSWORD_MIN, "maxLength": PASSWORD_MAX})
+    lang: Annotated[Literal["es", "en"], BeforeValidator(_folded)] | None = Field(
+        None, description="Defaults to the account's language")
+    rights: UserRightsIn | None = None
+
+
+class UserStatusIn(BatchItem):
+    """One item of ``POST /api/v4/users/activate`` and ``/deactivate``."""
+
+    id: Id
+
+
+class UserList(PageQuery):
+    known_with = USER_WITH
+
+
+class UserQuery(WithQuery):
+    known_with = USER_WITH
+
+
+# Responses ---------------------------------------------------------------------------------------
+
+class RoleRef(OutModel):
+    id: int
+    name: str
+    links: SelfLinks = Field(alias="_links")
+
+
+class GroupRef(OutModel):
+    id: int
+    name: str
+
+
+class UserEmbedded(OutModel):
+    roles: list[RoleRef] | SkipJsonSchema[None] = None
+    groups: list[GroupRef] | SkipJsonSchema[None] = None
+
+
+class UserOut(OutModel):
+    id: int
+    name: str
+    email: str
+    lang: str
+    rights: UserRightsOut
+    uuid: str | SkipJsonSchema[None] = None
+    amojo_id: str | SkipJsonSchema[None] = None
+    user_rank: str | SkipJsonSchema[None] = None
+    phone_number: str | None = None
+    links: SelfLinks = Field(alias="_links")
+    embedded: UserEmbedded | SkipJsonSchema[None] = Field(None, alias="_embedded")
+
+
+class UserWritten(UserOut):
+    request_id: str
+
+
+UsersPage = hal_page("UsersPage", "users", UserOut, total=True)
+UsersWritten = hal_written("UsersWritten", "users", UserWritten)
 
 
 def main_group_name(lang: str) -> str:

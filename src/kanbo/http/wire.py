@@ -156,6 +156,7 @@ _CODES = {
     "float_type": "InvalidType",
     "float_parsing": "InvalidType",
     "literal_error": "NotSupportedChoice",
+    "extra_forbidden": "NotSupportedChoice",
     "enum": "NotSupportedChoice",
     "string_too_long": "TooLong",
     "too_long": "TooLong",
