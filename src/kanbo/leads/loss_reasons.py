@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
+from kanbo.accounts.context import admin_context
 from kanbo.auth.context import Ctx, api_context
 from kanbo.http.hal import collection, created
 from kanbo.http.responses import HalResponse, no_content
@@ -25,13 +26,6 @@ from kanbo.leads.loss_reasons_wire import (
 router = APIRouter(route_class=TxRoute)
 
 
-async def change_context(ctx: Ctx = Depends(api_context)) -> Ctx:
-    """The context of a change: the service's rule (admins only) is asked before the body is read, so a
-    user who may not change loss reasons gets 403 whatever the body."""
-    service.require_changer(ctx.principal)
-    return ctx
-
-
 @router.get(BASE, name="list_reasons", responses=responses(LossReasonsPage, empty=True))
 async def list_reasons(ctx: Ctx = Depends(api_context), params: LossReasonList = query(LossReasonList)) -> Response:
     q = params.list_query()
@@ -47,20 +41,21 @@ async def get_reason(reason_id: int, ctx: Ctx = Depends(api_context)) -> Respons
 
 
 @router.post(BASE, name="add_reasons", responses=responses(LossReasonsAdded))
-async def add_reasons(ctx: Ctx = Depends(change_context), items: list[LossReasonIn] = batch(LossReasonIn)) -> Response:
+async def add_reasons(ctx: Ctx = admin_context(service.ADMIN_ONLY),
+                      items: list[LossReasonIn] = batch(LossReasonIn)) -> Response:
     rows = await service.add_reasons(ctx.session, ctx.principal, items)
     return created(ctx.request, "loss_reasons",
                    [{**render_loss_reason(ctx.request, row), "request_id": rid} for rid, row in rows])
 
 
 @router.patch(BASE + "/{reason_id:id}", name="update_reason", responses=responses(LossReasonOut))
-async def update_reason(reason_id: int, ctx: Ctx = Depends(change_context),
+async def update_reason(reason_id: int, ctx: Ctx = admin_context(service.ADMIN_ONLY),
                         data: LossReasonPatch = body(LossReasonPatch)) -> Response:
     reason = await service.update_reason(ctx.session, ctx.principal, reason_id, data)
     return HalResponse(render_loss_reason(ctx.request, reason))
 
 
 @router.delete(BASE + "/{reason_id:id}", name="delete_reason", responses=responses())
-async def delete_reason(reason_id: int, ctx: Ctx = Depends(change_context)) -> Response:
+async def delete_reason(reason_id: int, ctx: Ctx = admin_context(service.ADMIN_ONLY)) -> Response:
     await service.delete_reason(ctx.session, ctx.principal, reason_id)
     return no_content()

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
+from kanbo.accounts.context import admin_context
 from kanbo.auth.context import Ctx, api_context
 from kanbo.http.hal import collection, created
 from kanbo.http.responses import HalResponse, no_content
@@ -35,11 +36,6 @@ router = APIRouter(route_class=TxRoute)
 BASE = "/api/v4/leads/pipelines"
 
 
-async def admin(ctx: Ctx = Depends(api_context)) -> None:
-    """Rights before the body: a user who may not change pipelines hears 403 whatever the body holds."""
-    service.require_admin(ctx.principal)
-
-
 @router.get(BASE, responses=responses(PipelinesPage, empty=True))
 async def list_pipelines(ctx: Ctx = Depends(api_context), params: PipelineQuery = query(PipelineQuery)) -> Response:
     views = await service.list_pipelines(ctx.session)
@@ -59,7 +55,7 @@ async def get_pipeline(pipeline_id: int, ctx: Ctx = Depends(api_context),
 
 
 @router.post(BASE, responses=responses(PipelinesWritten))
-async def add_pipelines(ctx: Ctx = Depends(api_context), _admin: None = Depends(admin),
+async def add_pipelines(ctx: Ctx = admin_context("change pipelines and stages"),
                         items: list[PipelineIn] = batch(PipelineIn)) -> Response:
     account = await ctx.session.get(Account, ctx.principal.account_id)
     views = await service.add_pipelines(ctx.session, ctx.principal, items, account.language if account else "en")
@@ -68,7 +64,7 @@ async def add_pipelines(ctx: Ctx = Depends(api_context), _admin: None = Depends(
 
 
 @router.patch(BASE + "/{pipeline_id:id}", responses=responses(PipelineOut))
-async def update_pipeline(pipeline_id: int, ctx: Ctx = Depends(api_context), _admin: None = Depends(admin),
+async def update_pipeline(pipeline_id: int, ctx: Ctx = admin_context("change pipelines and stages"),
                           data: PipelinePatch = body(PipelinePatch)) -> Response:
     view = await service.update_pipeline(ctx.session, ctx.principal, pipeline_id, data)
     return HalResponse(render_pipeline(ctx.request, view.pipeline, view.statuses))
@@ -101,7 +97,7 @@ async def get_status(pipeline_id: int, status_id: int, ctx: Ctx = Depends(api_co
 
 
 @router.post(BASE + "/{pipeline_id:id}/statuses", responses=responses(StatusesWritten))
-async def add_statuses(pipeline_id: int, ctx: Ctx = Depends(api_context), _admin: None = Depends(admin),
+async def add_statuses(pipeline_id: int, ctx: Ctx = admin_context("change pipelines and stages"),
                        items: list[StageIn] = batch(StageIn)) -> Response:
     added = await service.add_statuses(ctx.session, ctx.principal, pipeline_id, items)
     rendered: list[dict[str, Any]] = [{**render_status(ctx.request, s), "request_id": rid} for rid, s in added]
@@ -109,8 +105,8 @@ async def add_statuses(pipeline_id: int, ctx: Ctx = Depends(api_context), _admin
 
 
 @router.patch(BASE + "/{pipeline_id:id}/statuses/{status_id:id}", responses=responses(StatusOut))
-async def update_status(pipeline_id: int, status_id: int, ctx: Ctx = Depends(api_context),
-                        _admin: None = Depends(admin), data: StagePatch = body(StagePatch)) -> Response:
+async def update_status(pipeline_id: int, status_id: int, ctx: Ctx = admin_context("change pipelines and stages"),
+                        data: StagePatch = body(StagePatch)) -> Response:
     status = await service.update_status(ctx.session, ctx.principal, pipeline_id, status_id, data)
     return HalResponse(render_status(ctx.request, status))
 

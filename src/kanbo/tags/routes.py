@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
+from kanbo.accounts.context import admin_context
 from kanbo.auth.context import Ctx, api_context
 from kanbo.http.hal import collection, created
 from kanbo.http.responses import HalResponse, no_content
@@ -34,11 +35,6 @@ from kanbo.tags.wire import (
 router = APIRouter(route_class=TxRoute)
 
 
-async def admin(ctx: Ctx = Depends(api_context)) -> None:
-    """Rights before the body: a user who may not change tags hears 403 whatever the body holds."""
-    service.require_admin(ctx.principal)
-
-
 def _written(ctx: Ctx, results: list[tuple[str, Tag]]) -> HalResponse:
     items = [{**render_tag(tag), "request_id": request_id} for request_id, tag in results]
     return created(ctx.request, "tags", items, extra={"_total_items": len(items)})
@@ -58,20 +54,20 @@ def _register(entity: str) -> None:
         return _written(ctx, await service.add_tags(ctx.session, ctx.principal, entity, items))
 
     @router.patch(base, name=f"update_{entity}_tags", responses=responses(TagsWritten))
-    async def update_tags(ctx: Ctx = Depends(api_context), _admin: None = Depends(admin),
+    async def update_tags(ctx: Ctx = admin_context("rename, recolour or delete tags"),
                           data: Checked[TagUpdate] = checked_batch(TagUpdate)) -> Response:
         return _written(ctx, await service.update_tags(ctx.session, ctx.principal, entity, data.items,
                                                        errors=data.errors))
 
     @router.patch(base + "/{tag_id:id}", name=f"update_{entity}_tag", responses=responses(TagOut))
-    async def update_tag(tag_id: int, ctx: Ctx = Depends(api_context), _admin: None = Depends(admin),
+    async def update_tag(tag_id: int, ctx: Ctx = admin_context("rename, recolour or delete tags"),
                          data: TagChange = body(TagChange)) -> Response:
         item = TagUpdate.model_validate({**data.model_dump(exclude_unset=True), "id": tag_id, "request_id": "0"})
         ((_, tag),) = await service.update_tags(ctx.session, ctx.principal, entity, [item], single=True)
         return HalResponse(render_tag(tag))
 
     @router.delete(base, name=f"delete_{entity}_tags", responses=responses())
-    async def delete_tags(ctx: Ctx = Depends(api_context), _admin: None = Depends(admin),
+    async def delete_tags(ctx: Ctx = admin_context("rename, recolour or delete tags"),
                           data: Checked[TagDelete] = checked_batch(TagDelete)) -> Response:
         await service.delete_tags(ctx.session, ctx.principal, entity, data.items, data.errors)
         return no_content()
