@@ -154,18 +154,21 @@ async def test_edit_errors(client, tenant):
     call, text = await add_ok(client, tenant, "leads", [
         {"entity_id": lead, "note_type": "call_in", "params": SAMPLES["call_in"]},
         {"entity_id": lead, "note_type": "common", "params": {"text": "a"}}])
-    response = await client.patch("/api/v4/leads/notes", headers=tenant.headers, json=[
+    edits = [
         {"id": call, "params": {"duration": -1}},
         {"id": text, "note_type": "sms_in", "params": {"text": "b", "phone": "1"}},
         {"id": text, "params": {"text": ""}},
         {"id": 999999999, "params": {"text": "x"}},
         {"id": text, "entity_id": lead + 1, "params": {"text": "x"}},
         {"id": text, "params": "x"},
-    ])
+    ]
+    # the shape of every item is checked first (the wire), then what needs the stored notes
+    shape = await client.patch("/api/v4/leads/notes", headers=tenant.headers, json=edits)
+    assert errors_of(shape) == {"5": [("params", "InvalidType")]}
+    response = await client.patch("/api/v4/leads/notes", headers=tenant.headers, json=edits[:5])
     assert errors_of(response) == {
         "0": [("params.duration", "InvalidValue")], "1": [("note_type", "InvalidValue")],
-        "2": [("params.text", "NotBlank")], "3": [("id", "NotFound")], "4": [("entity_id", "InvalidValue")],
-        "5": [("params", "InvalidType")]}
+        "2": [("params.text", "NotBlank")], "3": [("id", "NotFound")], "4": [("entity_id", "InvalidValue")]}
     no_id = await client.patch("/api/v4/leads/notes", headers=tenant.headers, json=[{"params": {"text": "x"}}])
     assert errors_of(no_id) == {"0": [("id", "NotBlank")]}
     assert (await client.get(f"/api/v4/leads/notes/{text}", headers=tenant.headers)).json()["params"] == {"text": "a"}

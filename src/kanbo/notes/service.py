@@ -8,6 +8,7 @@ before anything is written.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select
@@ -17,17 +18,15 @@ from kanbo.accounts import rights
 from kanbo.core.errors import BadRequest, Errors, Forbidden, NotFound, ValidationFailed
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
-from kanbo.entities.fields import UserInfo, actor_field, as_int, int_field, user_field, users_map
+from kanbo.entities.fields import UserInfo, users_map
 from kanbo.entities.kinds import EntityKind, kind_of
-from kanbo.entities.repository import get_visible, range_clause
+from kanbo.entities.repository import get_visible
 from kanbo.events.service import Change, actor_id, record_many
-from kanbo.http.query import ListQuery, as_int_list, as_list, to_int
+from kanbo.http.query import ListQuery
 from kanbo.models.activity import Note
 from kanbo.models.users import User
-from kanbo.notes.params import ADDED_EVENTS, CREATABLE, DELETABLE, SERVICE_ONLY, Report, is_editable, merge, validate
-
-Items = list[tuple[str, dict[str, Any]]]
-ORDERABLE = ("updated_at", "id")
+from kanbo.notes.params_wire import ADDED_EVENTS, CREATABLE, DELETABLE, SERVICE_ONLY, check_params, is_editable, stored
+from kanbo.notes.wire import NoteEdit, NoteIn, NotesFilter
 
 
 def entity_kind(entity_type: str) -> EntityKind:
@@ -59,36 +58,28 @@ def _require_edit(principal: Principal, kind: EntityKind, row: Any, users: dict[
 
 # Reads ----------------------------------------------------------------------------------------
 
-def _updated_at_clause(value: Any) -> ColumnElement[bool] | None:
-    """``filter[updated_at]``: ``[from]``/``[to]``, or one timestamp meaning "changed at or after"."""
-    if isinstance(value, dict | list):
-        return range_clause(Note.updated_at, value, "filter[updated_at]")
-    if value in (None, ""):
-        return None
-    return Note.updated_at >= to_int(value, "filter[updated_at]")
-
-
-async def list_notes(session: AsyncSession, principal: Principal, kind: EntityKind, query: ListQuery, *,
-                     entity_id: int | None = None, modified_since: int | None = None) -> tuple[list[Note], bool]:
+async def list_notes(session: AsyncSession, principal: Principal, kind: EntityKind, query: ListQuery,
+                     f: NotesFilter, *, entity_id: int | None = None,
+                     modified_since: int | None = None) -> tuple[list[Note], bool]:
     """One page (limit + 1 rows, no COUNT) and whether a next page exists."""
-    f = query.filter
     clauses: list[ColumnElement[bool]] = [Note.entity_type == kind.name]
     if entity_id is None:
         clauses.append(Note.entity_id.in_(visible_entity_ids(principal, kind)))
-        if f.get("entity_id") not in (None, ""):
-            clauses.append(Note.entity_id.in_(as_int_list(f["entity_id"], "filter[entity_id]")))
+        if f.entity_id:
+            clauses.append(Note.entity_id.in_(f.entity_id))
     else:
         entity = await get_visible(session, kind, principal, entity_id)
         if entity is None:
             return [], False
         clauses.append(Note.entity_id == entity_id)
-    if f.get("id") not in (None, ""):
-        clauses.append(Note.id.in_(as_int_list(f["id"], "filter[id]")))
-    if f.get("note_type") not in (None, ""):
-        clauses.append(Note.note_type.in_(as_list(f["note_type"], path="filter[note_type]")))
-    updated = _updated_at_clause(f.get("updated_at"))
-    if updated is not None:
-        clauses.append(updated)
+    if f.id:
+        clauses.append(Note.id.in_(f.id))
+    if f.note_type:
+        clauses.append(Note.note_type.in_(f.note_type))
+    if f.updated_at is not None and f.updated_at.from_ is not None:
+        clauses.append(Note.updated_at >= f.updated_at.from_)
+    if f.updated_at is not None and f.updated_at.to is not None:
+        clauses.append(Note.updated_at <= f.updated_at.to)
     if modified_since is not None:
         clauses.append(Note.updated_at >= modified_since)
     order = [getattr(Note, key).desc() if direction == "desc" else getattr(Note, key).asc()
@@ -122,35 +113,31 @@ async def groups_of(session: AsyncSession, notes: list[Note]) -> dict[int, int |
 
 # Writes ---------------------------------------------------------------------------------------
 
-def _reporter(errors: Errors, request_id: str) -> Report:
-    def report(path: str, detail: str, code: str) -> None:
-        errors.add(request_id, path, detail, code)
-
-    return report
-
-
-def _type_and_params(note_type: Any, params: Any, errors: Errors, request_id: str, *,
-                     allow_service: bool) -> tuple[str, dict[str, Any]] | None:
+def _note_type(note_type: str, errors: Errors, request_id: str) -> bool:
+    """For :func:`add_note`: a creatable type or one only services write."""
+    allowed = CREATABLE + SERVICE_ONLY
     if note_type in (None, ""):
         errors.add(request_id, "note_type", "This value should not be blank.", "NotBlank")
-        return None
-    allowed = CREATABLE + SERVICE_ONLY if allow_service else CREATABLE
-    if not isinstance(note_type, str) or note_type not in allowed:
+        return False
+    if note_type not in allowed:
         errors.add(request_id, "note_type", f"The value you selected is not a valid choice: {', '.join(allowed)}.",
                    "NotSupportedChoice")
-        return None
-    return note_type, validate(note_type, params, _reporter(errors, request_id))
+        return False
+    return True
 
 
-def _entity_id(item: dict[str, Any], errors: Errors, request_id: str) -> int | None:
-    if item.get("entity_id") is None:
-        errors.add(request_id, "entity_id", "This value should not be blank.", "NotBlank")
+def _user(users: dict[int, UserInfo], user_id: int | None, key: str, errors: Errors, request_id: str, *,
+          robot: bool) -> int | None:
+    """A user id of the body that must name a user of the account: an active one for a responsible
+    user; an author (``robot``) may also be any user of the account or 0."""
+    if user_id is None or (robot and user_id == 0):
+        return user_id
+    info = users.get(user_id)
+    if info is None or not (robot or info.is_active):
+        state = "a user" if robot else "an active user"
+        errors.add(request_id, key, f"User {user_id} is not {state} of this account.", "NotSupportedChoice")
         return None
-    number = as_int(item["entity_id"])
-    if number is None or number < 1:
-        errors.add(request_id, "entity_id", "This value should be a positive integer.", "InvalidType")
-        return None
-    return number
+    return user_id
 
 
 async def _entities(session: AsyncSession, kind: EntityKind, ids: set[int], *,
@@ -194,9 +181,12 @@ async def add_note(session: AsyncSession, principal: Principal | None, entity_ty
     """
     kind = entity_kind(entity_type)
     errors = Errors()
-    parsed = _type_and_params(note_type, params, errors, "0", allow_service=True)
+    clean: dict[str, Any] = {}
+    if _note_type(note_type, errors, "0"):
+        clean, problems = check_params(note_type, params)
+        for problem in problems:
+            errors.add("0", problem.path, problem.detail, problem.code)
     errors.raise_if_any()
-    assert parsed is not None
     row = (await _entities(session, kind, {entity_id}, include_deleted=not check_rights)).get(entity_id)
     if row is None:
         raise ValidationFailed.single("entity_id", _not_found(kind, entity_id), code="NotFound")
@@ -205,7 +195,7 @@ async def add_note(session: AsyncSession, principal: Principal | None, entity_ty
             raise Forbidden("Checking rights needs a principal")
         _require_edit(principal, kind, row, await users_map(session))
     author = created_by if created_by is not None else actor_id(principal)
-    note = _new(kind, entity_id, parsed[0], parsed[1], author=author, responsible=author, stamp=now())
+    note = _new(kind, entity_id, note_type, clean, author=author, responsible=author, stamp=now())
     session.add(note)
     await session.flush()
     record_many(session, principal, _added(kind, [note]))
@@ -213,30 +203,26 @@ async def add_note(session: AsyncSession, principal: Principal | None, entity_ty
     return note
 
 
-async def add_notes(session: AsyncSession, principal: Principal, kind: EntityKind, items: Items, *,
+async def add_notes(session: AsyncSession, principal: Principal, kind: EntityKind, items: Sequence[NoteIn], *,
                     entity_id: int | None = None) -> list[tuple[str, Note]]:
-    """``POST /api/v4/{entity}/notes`` (each item names its ``entity_id``) or ``…/{entity_id}/notes``."""
+    """``POST /api/v4/{entity}/notes`` (each item names its ``entity_id``) or ``…/{entity_id}/notes``
+    (the path wins). Items come validated, ``params`` by their type; the users they name and the cards
+    are checked here."""
     users = await users_map(session)
     errors = Errors()
-    plans = []
-    for request_id, item in items:
-        target = entity_id if entity_id is not None else _entity_id(item, errors, request_id)
-        parsed = _type_and_params(item.get("note_type"), item.get("params"), errors, request_id, allow_service=False)
-        columns: dict[str, Any] = {}
-        for key in ("created_by", "responsible_user_id"):
-            field = user_field if key == "responsible_user_id" else actor_field
-            value = field(item, key, errors, request_id, users)
-            if value is not None:
-                columns[key] = value
-        for key in ("created_at", "updated_at"):
-            stamp = int_field(item, key, errors, request_id)
-            if stamp is not None:
-                columns[key] = stamp
-        plans.append((request_id, target, parsed, columns))
+    plans: list[tuple[str, int, NoteIn]] = []
+    for index, item in enumerate(items):
+        request_id = item.request_id or str(index)
+        _user(users, item.created_by, "created_by", errors, request_id, robot=True)
+        _user(users, item.responsible_user_id, "responsible_user_id", errors, request_id, robot=False)
+        target = entity_id if entity_id is not None else item.entity_id
+        if target is None:
+            errors.add(request_id, "entity_id", "This value should not be blank.", "NotBlank")
+            continue
+        plans.append((request_id, target, item))
     errors.raise_if_any()
-    rows = await _entities(session, kind, {plan[1] for plan in plans if plan[1] is not None})
-    for request_id, target, _parsed, _columns in plans:
-        assert target is not None
+    rows = await _entities(session, kind, {target for _, target, _ in plans})
+    for request_id, target, _item in plans:
         row = rows.get(target)
         if row is None:
             errors.add(request_id, "entity_id", _not_found(kind, target), "NotFound")
@@ -245,13 +231,16 @@ async def add_notes(session: AsyncSession, principal: Principal, kind: EntityKin
     errors.raise_if_any()
     stamp, actor = now(), actor_id(principal)
     results = []
-    for request_id, target, parsed, columns in plans:
-        assert target is not None and parsed is not None
-        author = columns.pop("created_by", actor)
-        note = _new(kind, target, parsed[0], parsed[1], author=author,
-                    responsible=columns.pop("responsible_user_id", author), stamp=stamp)
-        for key, value in columns.items():
-            setattr(note, key, value)
+    for request_id, target, item in plans:
+        assert item.params is not None
+        author = item.created_by if item.created_by is not None else actor
+        responsible = item.responsible_user_id if item.responsible_user_id is not None else author
+        note = _new(kind, target, item.note_type, stored(item.params), author=author, responsible=responsible,
+                    stamp=stamp)
+        if item.created_at is not None:
+            note.created_at = item.created_at
+        if item.updated_at is not None:
+            note.updated_at = item.updated_at
         session.add(note)
         results.append((request_id, note))
     await session.flush()
@@ -260,33 +249,34 @@ async def add_notes(session: AsyncSession, principal: Principal, kind: EntityKin
     return results
 
 
-async def update_notes(session: AsyncSession, principal: Principal, kind: EntityKind, items: Items, *,
+async def update_notes(session: AsyncSession, principal: Principal, kind: EntityKind, items: Sequence[NoteEdit], *,
                        note_id: int | None = None, entity_id: int | None = None) -> list[tuple[str, Note]]:
     """``PATCH`` of notes: ``params`` keys replace the stored ones and are revalidated for the note's type;
     the type itself cannot change. ``note_id`` (and ``entity_id``) come from the path of a single edit,
-    whose missing note is a 404."""
+    whose missing note is a 404 (and whose errors are item ``0``); otherwise each item's ``id``."""
     errors = Errors()
-    ids: list[int] = []
-    for request_id, item in items:
-        number = note_id if note_id is not None else int_field(item, "id", errors, request_id, minimum=1)
-        if number is None and "id" not in item:
+    edits: list[tuple[str, int, NoteEdit]] = []
+    for index, item in enumerate(items):
+        request_id = "0" if note_id is not None else item.request_id or str(index)
+        number = note_id if note_id is not None else item.id
+        if number is None:
             errors.add(request_id, "id", "This value should not be blank.", "NotBlank")
-        ids.append(number or 0)
+            continue
+        edits.append((request_id, number, item))
     errors.raise_if_any()
     notes = {note.id: note for note in await session.scalars(
-        select(Note).where(Note.id.in_(set(ids)), Note.entity_type == kind.name))}
+        select(Note).where(Note.id.in_({number for _, number, _ in edits}), Note.entity_type == kind.name))}
     if note_id is not None and (note_id not in notes or entity_id not in (None, notes[note_id].entity_id)):
         raise NotFound(f"Note {note_id} not found")
     rows = await _entities(session, kind, {note.entity_id for note in notes.values()})
     users = await users_map(session)
     plans = []
-    for (request_id, item), number in zip(items, ids, strict=True):
+    for request_id, number, item in edits:
         note = notes.get(number)
         if note is None:
             errors.add(request_id, "id", f"Note {number} not found.", "NotFound")
             continue
-        given_entity = as_int(item.get("entity_id")) if item.get("entity_id") is not None else None
-        if given_entity is not None and given_entity != note.entity_id:
+        if item.entity_id is not None and item.entity_id != note.entity_id:
             errors.add(request_id, "entity_id", f"Note {number} belongs to {kind.singular} {note.entity_id}.",
                        "InvalidValue")
             continue
@@ -298,23 +288,25 @@ async def update_notes(session: AsyncSession, principal: Principal, kind: Entity
         if not is_editable(note.note_type):
             errors.add(request_id, "note_type", f"Notes of type {note.note_type} cannot be edited.", "NotEditable")
             continue
-        if item.get("note_type") not in (None, note.note_type):
+        if item.note_type not in (None, note.note_type):
             errors.add(request_id, "note_type", "The type of a note cannot be changed.", "InvalidValue")
             continue
-        params = merge(note.note_type, note.params or {}, item["params"], _reporter(errors, request_id)) \
-            if item.get("params") is not None else None
-        updated_by = actor_field(item, "updated_by", errors, request_id, users)
-        updated_at = int_field(item, "updated_at", errors, request_id)
-        plans.append((request_id, note, params, updated_by, updated_at))
+        params = None
+        if item.params is not None:
+            params, problems = check_params(note.note_type, {**(note.params or {}), **item.params})
+            for problem in problems:
+                errors.add(request_id, problem.path, problem.detail, problem.code)
+        updated_by = _user(users, item.updated_by, "updated_by", errors, request_id, robot=True)
+        plans.append((note, params, updated_by, item.updated_at))
     errors.raise_if_any()
     stamp, actor = now(), actor_id(principal)
-    for _request_id, note, params, updated_by, updated_at in plans:
+    for note, params, updated_by, updated_at in plans:
         if params is not None:
             note.params = params
         note.updated_by = updated_by if updated_by is not None else actor
         note.updated_at = updated_at if updated_at is not None else stamp
     await session.flush()
-    return [(plan[0], plan[1]) for plan in plans]
+    return [(request_id, notes[number]) for request_id, number, _ in edits]
 
 
 async def _load_for_change(session: AsyncSession, principal: Principal, kind: EntityKind, note_id: int,
