@@ -6,7 +6,7 @@ Register this router before the entity routers. Extension: ``DELETE …/notes/{i
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from kanbo.auth.context import Ctx, api_context
 from kanbo.entities.kinds import KINDS, EntityKind
@@ -14,7 +14,7 @@ from kanbo.entities.repository import if_modified_since
 from kanbo.http.hal import collection, created, item
 from kanbo.http.responses import HalResponse, no_content
 from kanbo.http.route import TxRoute
-from kanbo.http.wire import HAL, batch, body, query, responses
+from kanbo.http.wire import batch, body, query, responses
 from kanbo.notes import service
 from kanbo.notes.wire import (
     NoteEdit,
@@ -34,16 +34,8 @@ from kanbo.notes.wire import (
 KEY = "notes"
 
 
-class _HalDocumented(JSONResponse):
-    """Only for the document (handlers return their own responses): FastAPI documents the success of a
-    route whose response class is not JSON as ``{"type": "string"}`` and merges the model's ``$ref``
-    into it, which no object answer matches; a JSON response class leaves the ``$ref`` alone."""
-
-    media_type = HAL
-
-
 def make_router(kind: EntityKind) -> APIRouter:
-    router = APIRouter(route_class=TxRoute, default_response_class=_HalDocumented)
+    router = APIRouter(route_class=TxRoute)
     name = kind.name
     base = f"/api/v4/{name}"
 
