@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,9 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kanbo.core.errors import BadRequest, Errors, NotFound
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
-from kanbo.core.values import as_int
+from kanbo.custom_fields.group_wire import GroupIn, GroupPatch
 from kanbo.custom_fields.service import require_admin
-from kanbo.custom_fields.types import MAX_SHORT
 from kanbo.models.custom_fields import CustomField, CustomFieldGroup
 
 
@@ -59,33 +57,19 @@ async def get_group(session: AsyncSession, entity_type: str, group_id: str) -> G
     return (await _with_fields(session, entity_type, [group]))[0] if group is not None else None
 
 
-def _name(errors: Errors, request_id: str, value: Any) -> str | None:
-    if not isinstance(value, str) or not value.strip():
-        errors.add(request_id, "name", "This value should not be blank.", "NotBlank")
+async def _field_ids(session: AsyncSession, entity_type: str, ids: list[int] | None, errors: Errors,
+                     request_id: str) -> list[int] | None:
+    """The given field ids, each a field of ``entity_type`` (reported at ``fields.N`` otherwise)."""
+    if ids is None:
         return None
-    if len(value.strip()) > MAX_SHORT:
-        errors.add(request_id, "name", f"This value is too long ({MAX_SHORT} characters at most).", "TooLong")
-        return None
-    return value.strip()
-
-
-async def _field_ids(session: AsyncSession, entity_type: str, raw: Any, errors: Errors, request_id: str
-                     ) -> list[int] | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, list):
-        errors.add(request_id, "fields", "This value should be of type array.", "InvalidType")
-        return None
-    ids = [as_int(v) for v in raw]
     known = set(await session.scalars(
-        select(CustomField.id).where(CustomField.entity_type == entity_type,
-                                     CustomField.id.in_([i for i in ids if i is not None]))
-    ))
+        select(CustomField.id).where(CustomField.entity_type == entity_type, CustomField.id.in_(ids))
+    )) if ids else set()
     for i, field_id in enumerate(ids):
         if field_id not in known:
-            errors.add(request_id, f"fields.{i}", f"No custom field {raw[i]!r} of {entity_type}.",
+            errors.add(request_id, f"fields.{i}", f"No custom field {field_id} of {entity_type}.",
                        "NotSupportedChoice")
-    return list(dict.fromkeys(i for i in ids if i is not None))
+    return list(dict.fromkeys(ids))
 
 
 async def _assign(session: AsyncSession, entity_type: str, group_id: str, field_ids: list[int]) -> None:
@@ -101,18 +85,16 @@ async def _assign(session: AsyncSession, entity_type: str, group_id: str, field_
         )
 
 
-async def add_groups(session: AsyncSession, principal: Principal, entity_type: str,
-                     items: list[tuple[str, dict[str, Any]]]) -> list[GroupView]:
+async def add_groups(session: AsyncSession, principal: Principal, entity_type: str, items: list[GroupIn],
+                     errors: Errors | None = None) -> list[GroupView]:
+    """Create the batch's groups, or none: ``errors`` may already hold the items that failed their model."""
     require_admin(principal)
-    errors = Errors()
+    errors = errors if errors is not None else Errors()
     plans = []
-    for request_id, data in items:
-        name = _name(errors, request_id, data.get("name"))
-        sort = as_int(data.get("sort", 0))
-        if sort is None:
-            errors.add(request_id, "sort", "This value should be of type int.", "InvalidType")
-        fields = await _field_ids(session, entity_type, data.get("fields"), errors, request_id)
-        plans.append((request_id, name, sort, fields))
+    for item in items:
+        request_id = item.request_id or "0"
+        fields = await _field_ids(session, entity_type, item.fields, errors, request_id)
+        plans.append((request_id, item.name, item.sort, fields))
     errors.raise_if_any()
     taken = set(await session.scalars(select(CustomFieldGroup.id)))
     stamp = now()
@@ -120,8 +102,8 @@ async def add_groups(session: AsyncSession, principal: Principal, entity_type: s
     for request_id, name, sort, fields in plans:
         while f"{entity_type}_{stamp}" in taken:
             stamp += 1
-        group = CustomFieldGroup(id=f"{entity_type}_{stamp}", entity_type=entity_type, name=str(name),
-                                 sort=sort or 0, is_predefined=False, type="custom_field_group")
+        group = CustomFieldGroup(id=f"{entity_type}_{stamp}", entity_type=entity_type, name=name, sort=sort,
+                                 is_predefined=False, type="custom_field_group")
         taken.add(group.id)
         session.add(group)
         created.append((request_id, group, fields))
@@ -138,17 +120,14 @@ async def add_groups(session: AsyncSession, principal: Principal, entity_type: s
 
 
 async def update_group(session: AsyncSession, principal: Principal, entity_type: str, group_id: str,
-                       data: dict[str, Any]) -> GroupView:
+                       data: GroupPatch) -> GroupView:
     require_admin(principal)
     group = await _group(session, entity_type, group_id)
     if group is None:
         raise NotFound(f"Field group {group_id} of {entity_type} not found")
     errors = Errors()
-    name = _name(errors, "0", data["name"]) if data.get("name") is not None else None
-    sort = as_int(data["sort"]) if data.get("sort") is not None else None
-    if data.get("sort") is not None and sort is None:
-        errors.add("0", "sort", "This value should be of type int.", "InvalidType")
-    fields = await _field_ids(session, entity_type, data.get("fields"), errors, "0")
+    name, sort = data.name, data.sort
+    fields = await _field_ids(session, entity_type, data.fields, errors, "0")
     if group.is_predefined and name is not None and name != group.name:
         errors.add("0", "name", "A predefined group cannot be renamed.", "NotEditable")
     errors.raise_if_any()

@@ -17,8 +17,8 @@ from kanbo.core.db import bound_account
 from kanbo.core.errors import BadRequest, Errors, NotFound
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
-from kanbo.core.values import as_int
 from kanbo.custom_fields.catalog import load_catalog
+from kanbo.custom_fields.field_wire import FieldPatch, FieldUpdate, NewField
 from kanbo.custom_fields.index import ENTITY_MODELS, reindex
 from kanbo.custom_fields.types import MAX_ID
 from kanbo.custom_fields.validation import Context, FieldPlan, validate_change, validate_new
@@ -105,12 +105,14 @@ async def _context(session: AsyncSession, entity_type: str) -> Context:
                    stages=stages, currency=currency or "USD")
 
 
-async def add_fields(session: AsyncSession, principal: Principal, entity_type: str,
-                     items: list[tuple[str, dict[str, Any]]]) -> list[FieldView]:
+async def add_fields(session: AsyncSession, principal: Principal, entity_type: str, items: list[NewField],
+                     errors: Errors | None = None) -> list[FieldView]:
+    """Create the batch's fields, or none: ``errors`` may already hold the items that failed their model;
+    every error is raised at once."""
     require_admin(principal)
     ctx = await _context(session, entity_type)
-    errors = Errors()
-    plans = [validate_new(ctx, request_id, data, errors) for request_id, data in items]
+    errors = errors if errors is not None else Errors()
+    plans = [validate_new(ctx, item, errors) for item in items]
     errors.raise_if_any()
     stamp = now()
     created: list[tuple[FieldPlan, CustomField]] = []
@@ -130,30 +132,49 @@ async def add_fields(session: AsyncSession, principal: Principal, entity_type: s
     return views
 
 
-async def update_fields(session: AsyncSession, principal: Principal, entity_type: str,
-                        items: list[tuple[str, dict[str, Any]]], *, path_id: int | None = None) -> list[FieldView]:
-    """Batch PATCH (items carry ``id``) or, with ``path_id``, ``PATCH /custom_fields/{id}``."""
+async def update_fields(session: AsyncSession, principal: Principal, entity_type: str, items: list[FieldUpdate],
+                        errors: Errors | None = None) -> list[FieldView]:
+    """Batch PATCH: every item names its field by ``id``; ``errors`` as in :func:`add_fields`."""
     require_admin(principal)
     ctx = await _context(session, entity_type)
-    errors = Errors()
+    errors = errors if errors is not None else Errors()
     plans: list[FieldPlan] = []
     seen: set[int] = set()
-    for request_id, data in items:
-        field_id = path_id if path_id is not None else as_int(data.get("id"))
-        field = ctx.fields.get(field_id) if field_id is not None else None
+    for item in items:
+        request_id = item.request_id or "0"
+        field = ctx.fields.get(item.id)
         if field is None:
-            if path_id is not None:
-                raise NotFound(f"Custom field {path_id} of {entity_type} not found")
-            errors.add(request_id, "id", f"No custom field {data.get('id')!r} of {entity_type}.", "NotFound")
+            errors.add(request_id, "id", f"No custom field {item.id} of {entity_type}.", "NotFound")
             continue
         if field.id in seen:
             errors.add(request_id, "id", f"Custom field {field.id} is listed twice.", "NotUnique")
             continue
         seen.add(field.id)
-        plan = validate_change(ctx, request_id, data, field, errors)
+        plan = validate_change(ctx, request_id, item, field, errors)
         if plan is not None:
             plans.append(plan)
     errors.raise_if_any()
+    return await _apply(session, entity_type, ctx, plans)
+
+
+async def update_field(session: AsyncSession, principal: Principal, entity_type: str, field_id: int,
+                       data: FieldPatch) -> FieldView:
+    """``PATCH /custom_fields/{id}``: 404 for a field the entity type does not have."""
+    require_admin(principal)
+    ctx = await _context(session, entity_type)
+    field = ctx.fields.get(field_id)
+    if field is None:
+        raise NotFound(f"Custom field {field_id} of {entity_type} not found")
+    errors = Errors()
+    plan = validate_change(ctx, "0", data, field, errors)
+    errors.raise_if_any()
+    assert plan is not None
+    [view] = await _apply(session, entity_type, ctx, [plan])
+    view.request_id = None
+    return view
+
+
+async def _apply(session: AsyncSession, entity_type: str, ctx: Context, plans: list[FieldPlan]) -> list[FieldView]:
     stamp = now()
     removed: dict[int, set[int]] = {}
     for plan in plans:

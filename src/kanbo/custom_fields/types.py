@@ -5,17 +5,19 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
-ENTITY_TYPES = ("leads", "contacts", "companies")
+EntityType = Literal["leads", "contacts", "companies"]
+ENTITY_TYPES: tuple[str, ...] = get_args(EntityType)
 SINGULAR = {"leads": "lead", "contacts": "contact", "companies": "company"}
 
 # Every type string of PHP's CustomFieldModel::TYPE_* (§12.3), in that order.
-FIELD_TYPES = (
+FieldType = Literal[
     "text", "numeric", "checkbox", "select", "multiselect", "multitext", "date", "url", "textarea", "radiobutton",
     "streetaddress", "smart_address", "birthday", "legal_entity", "date_time", "items", "category", "price",
     "tracking_data", "linked_entity", "org_legal_name", "monetary", "chained_list", "file", "payer", "supplier",
-)
+]
+FIELD_TYPES: tuple[str, ...] = get_args(FieldType)
 
 TEXT_TYPES = frozenset({"text", "textarea", "url", "streetaddress", "tracking_data", "org_legal_name"})
 NUMBER_TYPES = frozenset({"numeric", "price", "monetary"})
@@ -35,8 +37,9 @@ MULTI_VALUE_TYPES = frozenset({
 ADDRESS_PARTS: tuple[tuple[int, str], ...] = (
     (1, "address_line_1"), (2, "address_line_2"), (3, "city"), (4, "state"), (5, "zip"), (6, "country"),
 )
-REMIND_CHOICES = ("never", "day", "week", "month")
-SEARCH_IN_CHOICES = ("contacts", "companies", "contacts_and_companies")
+Remind = Literal["never", "day", "week", "month"]
+SearchIn = Literal["contacts", "companies", "contacts_and_companies"]
+SEARCH_IN_CHOICES: tuple[str, ...] = get_args(SearchIn)
 
 MAX_FIELDS_PER_WRITE = 40
 MAX_ID = 2**63 - 1

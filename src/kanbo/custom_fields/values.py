@@ -11,6 +11,7 @@ calls use :func:`find_by_identity`. Every phone look-up follows the one phone ru
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,10 +23,12 @@ from kanbo.custom_fields.filters import filter_clause, filter_from_query, search
 from kanbo.custom_fields.index import find_by_identity, normalise_email, reindex
 from kanbo.custom_fields.phones import is_phone_query, normalise_phone, phone_key
 from kanbo.custom_fields.types import MAX_FIELDS_PER_WRITE, MULTI_VALUE_TYPES
+from kanbo.custom_fields.wire import CustomFieldValueIn
 from kanbo.events.service import Change
 from kanbo.models.custom_fields import CustomField
 
 __all__ = [
+    "CustomFieldValueIn",
     "FieldCatalog",
     "ValuesWrite",
     "event_changes",
@@ -105,9 +108,11 @@ def _parse_values(catalog: FieldCatalog, field: CustomField, raw_values: Any, er
     return parsed if ok else None
 
 
-def write_values(catalog: FieldCatalog, stored: list[dict[str, Any]] | None, raw: Any, errors: Errors,
-                 request_id: str, path: str = "custom_fields_values") -> ValuesWrite:
-    """Validate ``raw`` (the client's ``custom_fields_values``) and merge it into ``stored``.
+def write_values(catalog: FieldCatalog, stored: list[dict[str, Any]] | None,
+                 raw: Sequence[CustomFieldValueIn] | Any, errors: Errors, request_id: str,
+                 path: str = "custom_fields_values") -> ValuesWrite:
+    """Validate ``raw`` (the client's ``custom_fields_values``: typed items, or as sent) against the
+    definitions and merge it into ``stored``.
 
     Listed fields are replaced; ``values: null`` (or ``[]``) clears a field; unlisted fields stay.
     Errors are added to ``errors`` under ``request_id`` with paths below ``path``; the caller raises.
@@ -121,6 +126,7 @@ def write_values(catalog: FieldCatalog, stored: list[dict[str, Any]] | None, raw
     if not isinstance(raw, list):
         errors.add(request_id, path, "This value should be of type array.", "InvalidType")
         return result
+    raw = [item.raw() if isinstance(item, CustomFieldValueIn) else item for item in raw]
     if len(raw) > MAX_FIELDS_PER_WRITE:
         errors.add(request_id, path, f"At most {MAX_FIELDS_PER_WRITE} fields per entity in one request.",
                    "TooMany")
