@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
+from kanbo.accounts.context import admin_context
 from kanbo.auth.context import Ctx, api_context
 from kanbo.custom_fields import groups as group_service
 from kanbo.custom_fields import service
@@ -30,18 +31,10 @@ from kanbo.custom_fields.wire import Checked, checked_batch, fields_path, groups
 from kanbo.http.hal import collection, href
 from kanbo.http.responses import HalResponse, no_content
 from kanbo.http.route import TxRoute
-from kanbo.http.wire import HAL, body, query, responses
+from kanbo.http.wire import body, query, responses
 
-
-class _HalDocument(JSONResponse):
-    """Only for the OpenAPI document: FastAPI writes ``{"type": "string"}`` beside the success model of a
-    route whose response class is not a ``JSONResponse`` (``HalResponse`` is not). Handlers return
-    their own ``HalResponse``/204, so this class never renders anything."""
-
-    media_type = HAL
-
-
-router = APIRouter(route_class=TxRoute, default_response_class=_HalDocument)
+router = APIRouter(route_class=TxRoute)
+ADMIN = admin_context(service.ADMIN_ACTION)  # definitions and groups change by admins only
 
 
 def _field_items(ctx: Ctx, views: list[service.FieldView]) -> list[dict[str, Any]]:
@@ -62,12 +55,6 @@ def _group_items(ctx: Ctx, views: list[group_service.GroupView]) -> list[dict[st
             body["request_id"] = view.request_id
         items.append(body)
     return items
-
-
-async def admin_context(ctx: Ctx = Depends(api_context)) -> Ctx:
-    """Definitions and groups change by admins only: anyone else is refused (403) before the body is read."""
-    service.require_admin(ctx.principal)
-    return ctx
 
 
 def _batch_answer(ctx: Ctx, path: str, key: str, items: list[dict[str, Any]]) -> HalResponse:
@@ -95,20 +82,20 @@ def _register(entity: str) -> None:
         return HalResponse(_group_items(ctx, [view])[0])
 
     @router.post(groups, name=f"{entity}_add_custom_field_groups", responses=responses(GroupsWritten))
-    async def add_groups(ctx: Ctx = Depends(admin_context),
+    async def add_groups(ctx: Ctx = ADMIN,
                          items: Checked[GroupIn] = checked_batch(GroupIn, GroupIn.model_validate)) -> Response:
         views = await group_service.add_groups(ctx.session, ctx.principal, entity, items.items, items.errors)
         return _batch_answer(ctx, groups, "custom_field_groups", _group_items(ctx, views))
 
     @router.patch(groups + "/{group_id}", name=f"{entity}_update_custom_field_group",
                   responses=responses(GroupOut))
-    async def update_group(group_id: str, ctx: Ctx = Depends(admin_context),
+    async def update_group(group_id: str, ctx: Ctx = ADMIN,
                            data: GroupPatch = body(GroupPatch)) -> Response:
         view = await group_service.update_group(ctx.session, ctx.principal, entity, group_id, data)
         return HalResponse(_group_items(ctx, [view])[0])
 
     @router.delete(groups + "/{group_id}", name=f"{entity}_delete_custom_field_group", responses=responses())
-    async def delete_group(group_id: str, ctx: Ctx = Depends(admin_context)) -> Response:
+    async def delete_group(group_id: str, ctx: Ctx = ADMIN) -> Response:
         await group_service.delete_group(ctx.session, ctx.principal, entity, group_id)
         return no_content()
 
@@ -129,26 +116,26 @@ def _register(entity: str) -> None:
         return HalResponse(_field_items(ctx, [view])[0])
 
     @router.post(base, name=f"{entity}_add_custom_fields", responses=responses(FieldsWritten))
-    async def add_fields(ctx: Ctx = Depends(admin_context), items: Checked[NewField] = checked_batch(
+    async def add_fields(ctx: Ctx = ADMIN, items: Checked[NewField] = checked_batch(
             FieldIn, FieldIn.parse_item, FieldIn.item_errors)) -> Response:
         views = await service.add_fields(ctx.session, ctx.principal, entity, items.items, items.errors)
         return _batch_answer(ctx, base, "custom_fields", _field_items(ctx, views))
 
     @router.patch(base, name=f"{entity}_update_custom_fields", responses=responses(FieldsWritten))
-    async def update_fields(ctx: Ctx = Depends(admin_context),
+    async def update_fields(ctx: Ctx = ADMIN,
                             items: Checked[FieldUpdate] = checked_batch(FieldUpdate, FieldUpdate.model_validate)
                             ) -> Response:
         views = await service.update_fields(ctx.session, ctx.principal, entity, items.items, items.errors)
         return _batch_answer(ctx, base, "custom_fields", _field_items(ctx, views))
 
     @router.patch(base + "/{field_id:int}", name=f"{entity}_update_custom_field", responses=responses(FieldOut))
-    async def update_field(field_id: int, ctx: Ctx = Depends(admin_context),
+    async def update_field(field_id: int, ctx: Ctx = ADMIN,
                            data: FieldPatch = body(FieldPatch)) -> Response:
         view = await service.update_field(ctx.session, ctx.principal, entity, field_id, data)
         return HalResponse(_field_items(ctx, [view])[0])
 
     @router.delete(base + "/{field_id:int}", name=f"{entity}_delete_custom_field", responses=responses())
-    async def delete_field(field_id: int, ctx: Ctx = Depends(admin_context)) -> Response:
+    async def delete_field(field_id: int, ctx: Ctx = ADMIN) -> Response:
         await service.delete_field(ctx.session, ctx.principal, entity, field_id)
         return no_content()
 

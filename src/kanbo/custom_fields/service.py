@@ -36,8 +36,11 @@ class FieldView:
     request_id: str | None = None
 
 
+ADMIN_ACTION = "change custom fields and field groups"
+
+
 def require_admin(principal: Principal) -> None:
-    rights.require_admin(principal, "change custom fields and field groups")
+    rights.require_admin(principal, ADMIN_ACTION)
 
 
 async def _enums_of(session: AsyncSession, field_ids: list[int]) -> dict[int, list[CustomFieldEnum]]:
