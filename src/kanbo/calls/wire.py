@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Request
+from fastapi import Request
 from pydantic import BeforeValidator, Field, PlainValidator, StringConstraints, WithJsonSchema
 
 from kanbo.core.errors import ItemErrors, ValidationFailed
@@ -15,14 +15,12 @@ from kanbo.custom_fields.types import as_text
 from kanbo.http.body import read_json
 from kanbo.http.query import MAX_INT
 from kanbo.http.wire import (
-    WIRE_BODY,
     BatchItem,
     Id,
     OutModel,
     SelfLinks,
     Timestamp,
-    _Mark,
-    _marked,
+    documented_body,
     validate_batch,
     validate_object,
 )
@@ -109,7 +107,7 @@ def call_batch() -> Any:
                 items.extend(failure.items)
         return items
 
-    return Depends(_marked(read, WIRE_BODY, _Mark(CallIn, batch=True)))
+    return documented_body(read, CallIn, batch=True)
 
 
 

@@ -22,7 +22,7 @@ from kanbo.custom_fields.types import (
     FieldType,
     Remind,
 )
-from kanbo.custom_fields.wire import hal_batch, number_is_text
+from kanbo.custom_fields.wire import number_is_text
 from kanbo.http.query import as_list
 from kanbo.http.wire import (
     BatchItem,
@@ -33,6 +33,7 @@ from kanbo.http.wire import (
     WireModel,
     field_errors,
     hal_page,
+    hal_written,
 )
 
 # Scalars ----------------------------------------------------------------------------------------
@@ -361,4 +362,4 @@ FieldsPage = hal_page("FieldsPage", "custom_fields", FieldOut, total=True)
 
 
 #: The answer of a batch create or update: every field in full, with its ``request_id``.
-FieldsWritten = hal_batch("FieldsWritten", "custom_fields", FieldOut)
+FieldsWritten = hal_written("FieldsWritten", "custom_fields", FieldOut, total=True)

@@ -9,8 +9,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from kanbo.custom_fields.field_wire import Name, ShortListParams, Sort
 from kanbo.custom_fields.types import EntityType
-from kanbo.custom_fields.wire import hal_batch
-from kanbo.http.wire import BatchItem, Id, OutModel, SelfLinks, WireModel, hal_page
+from kanbo.http.wire import BatchItem, Id, OutModel, SelfLinks, WireModel, hal_page, hal_written
 
 FieldIds = list[Id] | None
 
@@ -50,4 +49,4 @@ class GroupOut(OutModel):
 GroupsPage = hal_page("GroupsPage", "custom_field_groups", GroupOut, total=True)
 
 
-GroupsWritten = hal_batch("GroupsWritten", "custom_field_groups", GroupOut)
+GroupsWritten = hal_written("GroupsWritten", "custom_field_groups", GroupOut, total=True)

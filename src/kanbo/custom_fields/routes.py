@@ -27,11 +27,11 @@ from kanbo.custom_fields.field_wire import (
 )
 from kanbo.custom_fields.group_wire import GroupIn, GroupList, GroupOut, GroupPatch, GroupsPage, GroupsWritten
 from kanbo.custom_fields.types import ENTITY_TYPES
-from kanbo.custom_fields.wire import Checked, checked_batch, fields_path, groups_path, render_field, render_group
+from kanbo.custom_fields.wire import fields_path, groups_path, render_field, render_group
 from kanbo.http.hal import collection, href
 from kanbo.http.responses import HalResponse, no_content
 from kanbo.http.route import TxRoute
-from kanbo.http.wire import body, query, responses
+from kanbo.http.wire import Checked, body, checked_batch, query, responses
 
 router = APIRouter(route_class=TxRoute)
 ADMIN = admin_context(service.ADMIN_ACTION)  # definitions and groups change by admins only

@@ -6,18 +6,15 @@ The models of definitions live in :mod:`.field_wire`, those of groups in :mod:`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar
+from collections.abc import Mapping
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Request
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
+from fastapi import Request
+from pydantic import BeforeValidator, Field
 
-from kanbo.core.errors import Errors, FieldError
 from kanbo.custom_fields.types import ADDRESS_PARTS, ENUM_TYPES, as_text
-from kanbo.http.body import read_json
 from kanbo.http.hal import href
-from kanbo.http.wire import WIRE_BODY, BatchItem, Id, OutModel, SelfLinks, WireModel, field_errors, validate_batch
+from kanbo.http.wire import BatchItem, Id, WireModel
 from kanbo.models.custom_fields import CustomField, CustomFieldEnum, CustomFieldGroup
 
 T = TypeVar("T", bound=BatchItem)
@@ -94,70 +91,6 @@ def render_group(request: Request, group: CustomFieldGroup, field_ids: list[int]
         "fields": field_ids,
         "_links": {"self": href(request, group_path(group.entity_type, group.id))},
     }
-
-
-# Batches whose every error is reported at once -------------------------------------------------------
-
-@dataclass
-class Checked(Generic[T]):
-    """A batch validated item by item: the items that passed their model, and the errors of the others.
-    The service adds the errors of its own checks (unique codes, existing stages…) to ``errors`` and
-    raises them all in one 400, as Kommo names every failing item of a batch."""
-
-    items: list[T]
-    errors: Errors
-
-
-class _Envelope(BatchItem):
-    """A batch item before its own model: ``request_id`` and the keys as sent."""
-
-    model_config = ConfigDict(extra="allow")
-
-
-@dataclass(frozen=True)
-class _BodyMark:
-    """What :mod:`kanbo.http.openapi` reads off a body dependency (as :func:`kanbo.http.wire.batch` marks it)."""
-
-    model: type[BaseModel]
-    batch: bool = True
-    required: bool = True
-
-
-def _item_errors(exc: ValidationError) -> list[FieldError]:
-    return field_errors(exc.errors(include_url=False))
-
-
-def checked_batch(model: type[BaseModel], parse: Callable[[dict[str, Any]], T],
-                  item_errors: Callable[[ValidationError], list[FieldError]] = _item_errors) -> Any:
-    """``items: Checked[Item] = checked_batch(Model, parse)``: the body as a batch (an array, or one object),
-    read like :func:`kanbo.http.wire.batch` (same limits and envelope errors), each item ``parse``-d;
-    the OpenAPI document shows ``model``."""
-
-    async def read(request: Request) -> Checked[T]:
-        errors = Errors()
-        items: list[T] = []
-        for envelope in validate_batch(_Envelope, await read_json(request)):
-            request_id = envelope.request_id or "0"
-            try:
-                items.append(parse({**(envelope.model_extra or {}), "request_id": request_id}))
-            except ValidationError as exc:
-                for error in item_errors(exc):
-                    errors.add(request_id, error.path, error.detail, error.code)
-        return Checked(items, errors)
-
-    setattr(read, WIRE_BODY, _BodyMark(model))
-    return Depends(read)
-
-
-def hal_batch(name: str, key: str, item: type[BaseModel]) -> type[BaseModel]:
-    """The model of a batch write's answer here: ``_total_items``, ``_links.self``, ``_embedded.<key>``."""
-    embedded: dict[str, Any] = {key: (list[item], ...)}  # type: ignore[valid-type]
-    fields: dict[str, Any] = {
-        "total_items": (int, Field(alias="_total_items")),
-        "links": (SelfLinks, Field(alias="_links")),
-        "embedded": (create_model(f"{name}Embedded", __base__=OutModel, **embedded), Field(alias="_embedded")),
-    }
-    return create_model(name, __base__=OutModel, **fields)
 
 
 # custom_fields_values of leads, contacts and companies ---------------------------------------------

@@ -18,6 +18,7 @@ Responses are documented with :func:`responses` and still built as plain dicts a
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 from fastapi import Depends, Request
@@ -26,7 +27,7 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from kanbo.config import get_settings
-from kanbo.core.errors import BadRequest, FieldError, ItemErrors, Unprocessable, ValidationFailed
+from kanbo.core.errors import BadRequest, Errors, FieldError, ItemErrors, Unprocessable, ValidationFailed
 from kanbo.http.body import read_json
 from kanbo.http.query import (
     MAX_INT,
@@ -39,6 +40,7 @@ from kanbo.http.query import (
 )
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 I = TypeVar("I", bound="BatchItem")  # noqa: E741
 
 # Scalars ----------------------------------------------------------------------------------------
@@ -295,6 +297,56 @@ def query(model: type[M]) -> Any:
     return Depends(_marked(read, WIRE_QUERY, _Mark(model)))
 
 
+def documented_body(read: Callable[..., Awaitable[Any]], model: type[BaseModel], *, batch: bool = False,
+                    required: bool = True) -> Any:
+    """``Depends(read)`` for a body reader of a route's own, documented as ``model`` (a batch: an
+    array of them or one)."""
+    return Depends(_marked(read, WIRE_BODY, _Mark(model, batch=batch, required=required)))
+
+
+@dataclass
+class Checked(Generic[T]):
+    """A batch validated item by item: the items that passed, and the errors of the others. The
+    service adds the errors of its own checks (exists? unique?) and raises them all in one 400, as
+    Kommo names every failing item of a batch."""
+
+    items: list[T]
+    errors: Errors = field(default_factory=Errors)
+
+
+class _Envelope(BatchItem):
+    """A batch item before its own model: ``request_id`` and the keys as sent."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+def _item_errors(exc: ValidationError) -> list[FieldError]:
+    return field_errors(exc.errors(include_url=False))
+
+
+def checked_batch(model: type[BaseModel], parse: Callable[[dict[str, Any]], Any] | None = None,
+                  item_errors: Callable[[ValidationError], list[FieldError]] = _item_errors, *,
+                  max_items: int | None = None) -> Any:
+    """``items: Checked[Item] = checked_batch(Item)``: the body as a batch, shaped and limited like
+    :func:`batch`, each item ``parse``-d (``model.model_validate`` by default; a union's own parser
+    otherwise) and documented as ``model``; an item that fails becomes errors in :class:`Checked`
+    instead of answering at once."""
+    parse_item = parse or model.model_validate
+
+    async def read(request: Request) -> Checked[Any]:
+        checked: Checked[Any] = Checked([])
+        for envelope in validate_batch(_Envelope, await read_json(request), max_items=max_items):
+            request_id = envelope.request_id or "0"
+            try:
+                checked.items.append(parse_item({**(envelope.model_extra or {}), "request_id": request_id}))
+            except ValidationError as exc:
+                for error in item_errors(exc):
+                    checked.errors.add(request_id, error.path, error.detail, error.code)
+        return checked
+
+    return documented_body(read, model, batch=True)
+
+
 # Responses ---------------------------------------------------------------------------------------
 
 HAL = "application/hal+json"
@@ -359,10 +411,11 @@ def hal_page(name: str, key: str, item: type[BaseModel], *, total: bool = False)
     return create_model(name, __base__=OutModel, **fields)
 
 
-def hal_written(name: str, key: str, item: type[BaseModel]) -> type[BaseModel]:
+def hal_written(name: str, key: str, item: type[BaseModel], *, total: bool = False) -> type[BaseModel]:
     """The model of a batch write's answer (:func:`kanbo.http.hal.created`): ``_links.self`` and
-    ``_embedded.<key>``."""
-    fields: dict[str, Any] = {
+    ``_embedded.<key>``; with ``total`` also ``_total_items`` first."""
+    fields: dict[str, Any] = {"total_items": (int, Field(alias="_total_items"))} if total else {}
+    fields |= {
         "links": (SelfLinks, Field(alias="_links")),
         "embedded": (_embedded(name, key, item), Field(alias="_embedded")),
     }

@@ -14,12 +14,11 @@ from kanbo.auth.context import Ctx, api_context
 from kanbo.http.hal import collection, created
 from kanbo.http.responses import HalResponse, no_content
 from kanbo.http.route import TxRoute
-from kanbo.http.wire import batch, body, query, responses
+from kanbo.http.wire import Checked, batch, body, checked_batch, query, responses
 from kanbo.models.tags import Tag
 from kanbo.tags import service
 from kanbo.tags.wire import (
     ENTITY_TYPES,
-    Checked,
     TagChange,
     TagDelete,
     TagIn,
@@ -28,7 +27,6 @@ from kanbo.tags.wire import (
     TagsPage,
     TagsWritten,
     TagUpdate,
-    checked_batch,
     render_tag,
 )
 

@@ -5,10 +5,8 @@ the tags API, tag references (``{"id"}``/``{"name"}``, a bare id or name) and ho
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar, get_args
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, get_args
 
-from fastapi import Depends, Request
 from pydantic import (
     BeforeValidator,
     ConfigDict,
@@ -16,7 +14,6 @@ from pydantic import (
     StringConstraints,
     TypeAdapter,
     ValidationError,
-    create_model,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -26,21 +23,17 @@ from sqlalchemy.pool import Pool
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from kanbo.core.errors import Errors, ValidationFailed
-from kanbo.http.body import read_json
+from kanbo.core.errors import Errors
 from kanbo.http.query import as_list
 from kanbo.http.wire import (
-    WIRE_BODY,
     BatchItem,
     Id,
     ListParams,
     OutModel,
     WireModel,
-    batch,
     hal_page,
     hal_written,
     kommo_code,
-    validate_batch,
 )
 from kanbo.models.tags import Tag
 
@@ -186,46 +179,6 @@ def tag_ref(ref: Any) -> int | str | None:
     return None
 
 
-# Batches whose items the service checks further --------------------------------------------------
-
-@dataclass
-class Checked(Generic[I]):
-    """A batch whose valid items go on to the service's own checks (exists? unique?), which add their
-    errors to ``errors`` and raise them all at once: one 400 names every failing item."""
-
-    items: list[I]
-    errors: Errors = field(default_factory=Errors)
-
-
-def checked_batch(item: type[I]) -> Any:
-    """``data: Checked[Item] = checked_batch(Item)``: :func:`kanbo.http.wire.batch`, except that the items
-    failing validation are handed to the service as errors instead of answering at once."""
-    plain = batch(item).dependency
-
-    async def read(request: Request) -> Checked[I]:
-        data = await read_json(request)
-        try:
-            return Checked(validate_batch(item, data))
-        except ValidationFailed as failed:
-            errors = Errors()
-            for entry_errors in failed.items:
-                for error in entry_errors.errors:
-                    errors.add(entry_errors.request_id, error.path, error.detail, error.code)
-        items: list[I] = []
-        for index, entry in enumerate([data] if isinstance(data, Mapping) else data):
-            try:
-                parsed = item.model_validate(entry)
-            except ValidationError:
-                continue  # reported above
-            if parsed.request_id is None:
-                parsed.request_id = str(index)
-            items.append(parsed)
-        return Checked(items, errors)
-
-    setattr(read, WIRE_BODY, getattr(plain, WIRE_BODY))
-    return Depends(read)
-
-
 # The tags API: requests ----------------------------------------------------------------------------
 
 class TagIn(BatchItem):
@@ -308,8 +261,7 @@ class TagWritten(TagOut):
 
 
 #: The answer of a batch write: ``_total_items`` besides ``_links`` and ``_embedded.tags``.
-TagsWritten = create_model("TagsWritten", __base__=hal_written("TagsWrittenBase", "tags", TagWritten),
-                           total_items=(int, Field(alias="_total_items")))
+TagsWritten = hal_written("TagsWritten", "tags", TagWritten, total=True)
 TagsPage = hal_page("TagsPage", "tags", TagOut)
 
 
