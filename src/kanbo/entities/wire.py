@@ -276,10 +276,21 @@ def _order(value: Any) -> Any:
     return order
 
 
+def _limit(value: Any) -> Any:
+    """The last of a repeated ``limit``; empty is the default."""
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    return None if value == "" else value
+
+
 class EntityList(ListParams):
     """The query of ``GET /api/v4/{leads,contacts,companies}``."""
 
     orderable: ClassVar[tuple[str, ...]] = ("created_at", "updated_at", "id")
+
+    # ListParams puts ``ge=1`` on ``int | None``, which fails on None (``limit=``): a 500.
+    limit: Annotated[Annotated[int, Field(ge=1)] | None, BeforeValidator(_limit)] = Field(
+        None, description="Items per page")
 
     filter: Annotated[EntityFilter, BeforeValidator(filter_shape)] = Field(  # type: ignore[assignment]
         default_factory=EntityFilter)
