@@ -6,16 +6,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from kanbo.entities.fields import text_field
+from kanbo.companies.company_wire import COMPANY_WIRE, CompanyIn
 from kanbo.entities.kinds import COMPANIES
 from kanbo.entities.spec import EntitySpec, ReadContext, WriteContext
 from kanbo.entities.wire import link_item
 from kanbo.models.entities import Company, Contact, Lead
 
 
-def parse_fields(ctx: WriteContext, item: dict[str, Any], request_id: str, row: Company | None) -> dict[str, Any]:
-    name = text_field(item, "name", ctx.errors, request_id)
-    return {"name": name} if name is not None else {}
+def parse_fields(ctx: WriteContext, item: CompanyIn, request_id: str, row: Company | None) -> dict[str, Any]:
+    return {"name": item.name} if item.name is not None else {}
 
 
 async def preload(read: ReadContext, rows: list[Company]) -> None:
@@ -44,5 +43,5 @@ def render_extra(read: ReadContext, row: Company, body: dict[str, Any]) -> None:
     body["_embedded"] = embedded
 
 
-COMPANY_SPEC = EntitySpec(kind=COMPANIES, parse_fields=parse_fields, render_extra=render_extra, preload=preload,
-                          orderable=("updated_at", "id", "created_at"))
+COMPANY_SPEC = EntitySpec(kind=COMPANIES, wire=COMPANY_WIRE, parse_fields=parse_fields, render_extra=render_extra,
+                          preload=preload)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
 
 from kanbo.accounts import rights
-from kanbo.entities.fields import int_field, text_field
+from kanbo.contacts.contact_wire import CONTACT_WIRE, ContactIn
 from kanbo.entities.kinds import CONTACTS
 from kanbo.entities.spec import EntitySpec, ReadContext, WriteContext
 from kanbo.entities.wire import link_item
@@ -16,13 +17,14 @@ from kanbo.models.entities import Company, Contact, LeadContact
 
 
 def full_name(first: str, last: str) -> str:
-    return " ".join(part for part in (first, last) if part)
+    """``first last``, cut to the 255 characters a name holds."""
+    return " ".join(part for part in (first, last) if part)[:255].rstrip()
 
 
-def parse_fields(ctx: WriteContext, item: dict[str, Any], request_id: str, row: Contact | None) -> dict[str, Any]:
+def parse_fields(ctx: WriteContext, item: ContactIn, request_id: str, row: Contact | None) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key in ("name", "first_name", "last_name"):
-        text = text_field(item, key, ctx.errors, request_id)
+        text = getattr(item, key)
         if text is not None:
             values[key] = text
     if "name" not in values and ("first_name" in values or "last_name" in values):
@@ -36,38 +38,30 @@ def parse_fields(ctx: WriteContext, item: dict[str, Any], request_id: str, row: 
     return values
 
 
-def _embedded_company(item: dict[str, Any], ctx: WriteContext, request_id: str) -> int | None:
-    embedded = item.get("_embedded")
-    companies = embedded.get("companies") if isinstance(embedded, dict) else None
-    if not isinstance(companies, list) or not companies:
-        return None
-    if len(companies) > 1 or not isinstance(companies[0], dict):
-        ctx.errors.add(request_id, "_embedded.companies", "A contact has at most one company.", "InvalidValue")
-        return None
-    company_id = int_field(companies[0], "id", ctx.errors, request_id, path="_embedded.companies.0.id", minimum=1)
-    if company_id is not None and company_id not in ctx.extra["companies"]:
-        ctx.errors.add(request_id, "_embedded.companies.0.id", f"Company {company_id} not found.", "NotFound")
-        return None
-    return company_id
+def _company_ids(item: ContactIn) -> list[int]:
+    companies = item.embedded.companies if item.embedded is not None else None
+    return [entry.id for entry in companies or []]
 
 
-def _company_ids(item: dict[str, Any]) -> list[Any]:
-    embedded = item.get("_embedded")
-    companies = embedded.get("companies") if isinstance(embedded, dict) else None
-    if not isinstance(companies, list):
-        return []
-    return [entry.get("id") for entry in companies if isinstance(entry, dict)]
+def _embedded_company(item: ContactIn, ctx: WriteContext, request_id: str) -> int | None:
+    """The company linked on create (``_embedded.companies``, at most one): it must exist."""
+    for company_id in _company_ids(item):
+        if company_id not in ctx.extra["companies"]:
+            ctx.errors.add(request_id, "_embedded.companies.0.id", f"Company {company_id} not found.", "NotFound")
+            return None
+        return company_id
+    return None
 
 
-async def prepare(ctx: WriteContext, items: list[tuple[str, dict[str, Any]]]) -> None:
+async def prepare(ctx: WriteContext, items: Sequence[ContactIn]) -> None:
     """Load the companies that items link to, so a missing one is a validation error before any write."""
-    wanted = {value for _, item in items for value in _company_ids(item) if isinstance(value, int)}
+    wanted = {company_id for item in items for company_id in _company_ids(item)}
     ctx.extra["companies"] = set(await ctx.session.scalars(
         select(Company.id).where(Company.id.in_(wanted), Company.is_deleted.is_(False),
                                  *rights.visible(ctx.principal, "companies")))) if wanted else set()
 
 
-async def after_write(ctx: WriteContext, rows: list[Contact], items: dict[int, dict[str, Any]],
+async def after_write(ctx: WriteContext, rows: list[Contact], items: dict[int, ContactIn],
                       created: bool) -> list[Change]:
     if not created:
         return []
@@ -108,5 +102,5 @@ def render_extra(read: ReadContext, row: Contact, body: dict[str, Any]) -> None:
     body["_embedded"] = embedded
 
 
-CONTACT_SPEC = EntitySpec(kind=CONTACTS, parse_fields=parse_fields, render_extra=render_extra, prepare=prepare,
-                          preload=preload, after_write=after_write, orderable=("updated_at", "id", "created_at"))
+CONTACT_SPEC = EntitySpec(kind=CONTACTS, wire=CONTACT_WIRE, parse_fields=parse_fields, render_extra=render_extra,
+                          prepare=prepare, preload=preload, after_write=after_write)

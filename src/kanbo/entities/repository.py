@@ -14,27 +14,31 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.accounts import rights
-from kanbo.core.errors import BadRequest
 from kanbo.core.principal import Principal
-from kanbo.core.values import as_int
 from kanbo.custom_fields.values import FieldCatalog, filter_clause, is_phone_query, search_clause
 from kanbo.entities.kinds import EntityKind
-from kanbo.http.query import ListQuery, as_int_list, as_list, as_range
+from kanbo.entities.wire import EntityFilter, EntityRange
+from kanbo.http.query import MAX_INT, ListQuery, as_range
 from kanbo.models.entities import EntityColumns
 from kanbo.tags.service import tag_filter_clause
 
 ORDERABLE = ("created_at", "updated_at", "id")
-ExtraFilters = Callable[[ListQuery, Any], list[ColumnElement[bool]]]
+ExtraFilters = Callable[[Any, Any], list[ColumnElement[bool]]]
+
+
+def _between(column: Any, start: int | None, end: int | None) -> ColumnElement[bool] | None:
+    parts = []
+    if start is not None:
+        parts.append(column >= start)
+    if end is not None:
+        parts.append(column <= end)
+    return and_(*parts) if parts else None
 
 
 def range_clause(column: Any, value: Any, path: str) -> ColumnElement[bool] | None:
+    """``column`` within the untyped ``x[from]``/``x[to]`` of a query (tasks and notes use it)."""
     bounds = as_range(value, path)
-    parts = []
-    if bounds.start is not None:
-        parts.append(column >= bounds.start)
-    if bounds.end is not None:
-        parts.append(column <= bounds.end)
-    return and_(*parts) if parts else None
+    return _between(column, bounds.start, bounds.end)
 
 
 def if_modified_since(header: str | None) -> int | None:
@@ -47,33 +51,34 @@ def if_modified_since(header: str | None) -> int | None:
         return None
 
 
-def shared_filters(kind: EntityKind, query: ListQuery, catalog: FieldCatalog) -> list[ColumnElement[bool]]:
+def bounds_clause(column: Any, bounds: EntityRange | None) -> ColumnElement[bool] | None:
+    """``column`` within typed ``[from]``/``[to]`` bounds; ``None`` when there are none."""
+    return None if bounds is None else _between(column, bounds.from_, bounds.to)
+
+
+def shared_filters(kind: EntityKind, filters: EntityFilter, text: str | None,
+                   catalog: FieldCatalog) -> list[ColumnElement[bool]]:
     model: Any = kind.model
-    f = query.filter
     clauses: list[ColumnElement[bool]] = []
-    if f.get("id") not in (None, ""):
-        clauses.append(model.id.in_(as_int_list(f["id"], "filter[id]")))
-    if f.get("name") not in (None, ""):
-        clauses.append(model.name.in_(as_list(f["name"], split_commas=False, path="filter[name]")))
+    if filters.id:
+        clauses.append(model.id.in_(filters.id))
+    if filters.name:
+        clauses.append(model.name.in_(filters.name))
     for key in ("created_by", "updated_by", "responsible_user_id"):
-        if f.get(key) not in (None, ""):
-            clauses.append(getattr(model, key).in_(as_int_list(f[key], f"filter[{key}]")))
+        if getattr(filters, key):
+            clauses.append(getattr(model, key).in_(getattr(filters, key)))
     for key in ("created_at", "updated_at", "closest_task_at"):
-        if key in f:
-            clause = range_clause(getattr(model, key), f[key], f"filter[{key}]")
-            if clause is not None:
-                clauses.append(clause)
-    if f.get("custom_fields_values") not in (None, ""):
-        if not isinstance(f["custom_fields_values"], dict):
-            raise BadRequest("filter[custom_fields_values] must be keyed by field id: "
-                             "filter[custom_fields_values][FIELD_ID][]=value")
-        clauses.append(filter_clause(catalog, model.id, f["custom_fields_values"]))
-    if f.get("tags") not in (None, ""):
-        clauses.append(tag_filter_clause(kind.name, model.id, f["tags"]))
-    text = query.text("query")
+        clause = bounds_clause(getattr(model, key), getattr(filters, key))
+        if clause is not None:
+            clauses.append(clause)
+    if filters.custom_fields_values:
+        clauses.append(filter_clause(catalog, model.id, filters.custom_fields_values))
+    if filters.tags:
+        clauses.append(tag_filter_clause(kind.name, model.id, filters.tags))
+    text = (text or "").strip()
     if text:
-        text = text.strip()
-        number = as_int(text) if text.isascii() and text.isdigit() else None  # "²" or 30 digits: no id
+        # An id only when ASCII digits that fit a BIGINT ("²" or 30 digits are no id).
+        number = int(text) if text.isascii() and text.isdigit() and len(text) <= 19 and int(text) <= MAX_INT else None
         found = search_clause(catalog, model.id, text, [number] if number is not None else [])
         # Where phones live, a phone number is looked up by the phone rule through indexes only; other texts
         # (and every text for leads) are also searched in names (a substring of every name: a scan).
@@ -86,16 +91,17 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def list_statement(kind: EntityKind, principal: Principal, query: ListQuery, catalog: FieldCatalog, *,
-                   modified_since: int | None = None, extra: ExtraFilters | None = None) -> Select[Any]:
+def list_statement(kind: EntityKind, principal: Principal, query: ListQuery, filters: EntityFilter,
+                   catalog: FieldCatalog, *, text: str | None = None, modified_since: int | None = None,
+                   extra: ExtraFilters | None = None) -> Select[Any]:
     model: Any = kind.model
     only_deleted = query.has("only_deleted")
     clauses = [model.is_deleted.is_(only_deleted), *rights.visible(principal, kind.name, model)]
     if kind.name != "leads":  # contacts and companies of an incoming lead appear once it is accepted
         clauses.append(model.is_unsorted.is_(False))
-    clauses += shared_filters(kind, query, catalog)
+    clauses += shared_filters(kind, filters, text, catalog)
     if extra is not None:
-        clauses += extra(query, model)
+        clauses += extra(filters, model)
     if modified_since is not None:
         clauses.append(model.updated_at >= modified_since)
     statement = select(model).where(*clauses)

@@ -8,18 +8,24 @@ from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from kanbo.auth.context import Ctx, api_context
-from kanbo.core.errors import BadRequest, Unprocessable
-from kanbo.core.values import as_int
 from kanbo.custom_fields.values import load_catalog
 from kanbo.entities import repository, service
-from kanbo.entities.fields import users_map
+from kanbo.entities.answers_wire import EntityPatchedOut, HalDocumented
 from kanbo.entities.spec import EntitySpec, ReadContext
-from kanbo.entities.wire import render_entity, write_result
-from kanbo.http.body import read_batch, read_json, read_object
+from kanbo.entities.users import users_map
+from kanbo.entities.wire import (
+    EntityIdItem,
+    EntityIn,
+    EntityList,
+    EntityWith,
+    id_batch,
+    render_entity,
+    write_result,
+)
 from kanbo.http.hal import collection, created, item
-from kanbo.http.query import as_list, parse_list_query, parse_query_string
 from kanbo.http.responses import HalResponse, no_content
 from kanbo.http.route import TxRoute
+from kanbo.http.wire import batch, body, query, responses
 from kanbo.tags.service import tags_for
 
 
@@ -50,43 +56,27 @@ async def render_rows(read: ReadContext, spec: EntitySpec, rows: list[Any]) -> l
     return rendered
 
 
-def _ids_body(data: Any) -> list[int]:
-    """``[{"id": 1}, …]`` or ``[1, 2]`` → ids."""
-    if isinstance(data, dict):
-        data = [data]
-    if not isinstance(data, list) or not data:
-        raise BadRequest("Send a JSON array of objects with an id: [{\"id\": 1}]")
-    ids = []
-    for index, entry in enumerate(data):
-        value = entry.get("id") if isinstance(entry, dict) else entry
-        number = as_int(value)
-        if number is None or number < 1:
-            raise BadRequest(f"Item {index}: id must be a positive integer")
-        ids.append(number)
-    if len(ids) > 250:
-        raise Unprocessable("Limit 250 per page")
-    return ids
-
-
 def make_router(spec: EntitySpec) -> APIRouter:
-    router = APIRouter(route_class=TxRoute)
+    router = APIRouter(route_class=TxRoute, default_response_class=HalDocumented)
     name = spec.kind.name
     base = f"/api/v4/{name}"
+    models = spec.wire
 
-    @router.get(base, name=f"list_{name}")
-    async def list_entities(ctx: Ctx = Depends(api_context)) -> Response:
-        query = parse_list_query(ctx.request.scope.get("query_string", b""), orderable=spec.orderable)
-        read = await read_context(ctx, spec, query.with_)
+    @router.get(base, name=f"list_{name}", responses=responses(models.page, empty=True))
+    async def list_entities(ctx: Ctx = Depends(api_context), params: EntityList = query(models.params)) -> Response:
+        q = params.list_query()
+        read = await read_context(ctx, spec, q.with_)
         statement = repository.list_statement(
-            spec.kind, ctx.principal, query, read.catalog,
+            spec.kind, ctx.principal, q, params.filter, read.catalog, text=params.query,
             modified_since=repository.if_modified_since(ctx.request.headers.get("if-modified-since")),
             extra=spec.extra_filters)
-        rows, has_next = await repository.fetch_page(ctx.session, statement, query.limit)
-        return collection(ctx.request, name, await render_rows(read, spec, rows), query, has_next=has_next)
+        rows, has_next = await repository.fetch_page(ctx.session, statement, q.limit)
+        return collection(ctx.request, name, await render_rows(read, spec, rows), q, has_next=has_next)
 
-    @router.get(base + "/{entity_id:id}", name=f"get_{name}")
-    async def get_entity(entity_id: int, ctx: Ctx = Depends(api_context)) -> Response:
-        with_ = frozenset(as_list(parse_query_string(ctx.request.scope.get("query_string", b"")).get("with")))
+    @router.get(base + "/{entity_id:id}", name=f"get_{name}", responses=responses(models.item, empty=True))
+    async def get_entity(entity_id: int, ctx: Ctx = Depends(api_context),
+                         params: EntityWith = query(EntityWith)) -> Response:
+        with_ = frozenset(params.with_)
         row = await repository.get_visible(ctx.session, spec.kind, ctx.principal, entity_id,
                                            include_deleted="only_deleted" in with_)
         if row is None:
@@ -94,39 +84,39 @@ def make_router(spec: EntitySpec) -> APIRouter:
         read = await read_context(ctx, spec, with_)
         return item(ctx.request, (await render_rows(read, spec, [row]))[0])
 
-    @router.post(base, name=f"add_{name}")
-    async def add_entities(ctx: Ctx = Depends(api_context)) -> Response:
-        items = await read_batch(ctx.request)
+    @router.post(base, name=f"add_{name}", responses=responses(models.added))
+    async def add_entities(ctx: Ctx = Depends(api_context), items: list[EntityIn] = batch(models.new)) -> Response:
         results = await service.add(ctx.session, ctx.principal, spec, items)
         return created(ctx.request, name, [write_result(ctx.request, name, rid, row, updated=False)
                                            for rid, row in results])
 
-    @router.patch(base, name=f"update_{name}")
-    async def update_entities(ctx: Ctx = Depends(api_context)) -> Response:
-        items = await read_batch(ctx.request)
+    @router.patch(base, name=f"update_{name}", responses=responses(models.updated))
+    async def update_entities(ctx: Ctx = Depends(api_context),
+                              items: list[EntityIn] = batch(models.update)) -> Response:
         results = await service.update_many(ctx.session, ctx.principal, spec, items)
         return created(ctx.request, name, [write_result(ctx.request, name, rid, row, updated=True)
                                            for rid, row in results])
 
-    @router.patch(base + "/{entity_id:id}", name=f"update_one_{name}")
-    async def update_entity(entity_id: int, ctx: Ctx = Depends(api_context)) -> Response:
-        data = await read_object(ctx.request)
-        results = await service.update_many(ctx.session, ctx.principal, spec, [("0", data)], fixed_id=entity_id)
-        body = write_result(ctx.request, name, "0", results[0][1], updated=True)
-        body.pop("request_id")
-        return HalResponse(body)
+    @router.patch(base + "/{entity_id:id}", name=f"update_one_{name}", responses=responses(EntityPatchedOut))
+    async def update_entity(entity_id: int, ctx: Ctx = Depends(api_context),
+                            data: EntityIn = body(models.new)) -> Response:
+        data.request_id = "0"  # a request_id in the body is accepted, not echoed (client-tolerance 21)
+        results = await service.update_many(ctx.session, ctx.principal, spec, [data], fixed_id=entity_id)
+        answer = write_result(ctx.request, name, "0", results[0][1], updated=True)
+        answer.pop("request_id")
+        return HalResponse(answer)
 
-    @router.delete(base + "/{entity_id:id}", name=f"delete_{name}")
+    @router.delete(base + "/{entity_id:id}", name=f"delete_{name}", responses=responses())
     async def delete_entity(entity_id: int, ctx: Ctx = Depends(api_context)) -> Response:
         await service.trash(ctx.session, ctx.principal, spec, [entity_id])
         return no_content()
 
-    @router.delete(base, name=f"delete_many_{name}")
-    async def delete_entities(ctx: Ctx = Depends(api_context)) -> Response:
-        await service.trash(ctx.session, ctx.principal, spec, _ids_body(await read_json(ctx.request)))
+    @router.delete(base, name=f"delete_many_{name}", responses=responses())
+    async def delete_entities(ctx: Ctx = Depends(api_context), items: list[EntityIdItem] = id_batch()) -> Response:
+        await service.trash(ctx.session, ctx.principal, spec, [entry.id for entry in items])
         return no_content()
 
-    @router.post(base + "/{entity_id:id}/restore", name=f"restore_{name}")
+    @router.post(base + "/{entity_id:id}/restore", name=f"restore_{name}", responses=responses(models.full, empty=True))
     async def restore_entity(entity_id: int, ctx: Ctx = Depends(api_context)) -> Response:
         await service.restore(ctx.session, ctx.principal, spec, [entity_id])
         row = await repository.get_visible(ctx.session, spec.kind, ctx.principal, entity_id)

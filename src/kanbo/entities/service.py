@@ -1,29 +1,64 @@
 """Adding, updating, trashing and restoring leads, contacts and companies.
 
-Batches are atomic: every item is validated (fields, custom field values, tags, kind-specific rules)
-before anything is written; one invalid item fails the request with per-item errors.
+Batches are atomic: the items arrive as the kind's models (``LeadIn``…, typed by ``entities/wire.py``);
+what needs the database (users, stages, custom field definitions and values, tags, links) is checked for
+every item before anything is written; one invalid item fails the request with per-item errors.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.accounts import rights
-from kanbo.core.errors import Errors, Forbidden, NotFound, ValidationFailed
+from kanbo.core.errors import Errors, Forbidden, ItemErrors, NotFound, ValidationFailed
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
 from kanbo.custom_fields.values import event_changes, load_catalog, reindex, write_values
-from kanbo.entities.fields import actor_field, int_field, user_field, users_map
 from kanbo.entities.repository import load_for_update
 from kanbo.entities.spec import EntitySpec, WriteContext
+from kanbo.entities.users import users_map
+from kanbo.entities.wire import EntityIn, HasId
 from kanbo.events.service import Change, actor_id, record_many
+from kanbo.http.wire import field_errors
 from kanbo.models.entities import EntityColumns
-from kanbo.tags.service import TagOps, apply_tag_ops, parse_tag_ops
+from kanbo.tags.service import TagOps, apply_tag_ops
 
+#: The untyped form other services still pass: ``[(request_id, body item)]``.
 Items = list[tuple[str, dict[str, Any]]]
+#: A batch: the kind's models, or untyped pairs (validated here with the same models).
+Batch = Sequence[EntityIn] | Items
+
+
+def as_items(model: type[BaseModel], items: Sequence[Any]) -> list[EntityIn]:
+    """The batch as ``model`` items; an untyped ``(request_id, dict)`` pair is validated like a body
+    item (every failing item is named in one 400), its ``request_id`` kept."""
+    typed: list[EntityIn] = []
+    failed: list[ItemErrors] = []
+    for entry in items:
+        if isinstance(entry, EntityIn):
+            typed.append(entry)
+            continue
+        request_id, raw = entry
+        try:
+            parsed = model.model_validate(raw)
+        except ValidationError as exc:
+            failed.append(ItemErrors(request_id, field_errors(exc.errors(include_url=False))))
+            continue
+        assert isinstance(parsed, EntityIn)
+        parsed.request_id = request_id
+        typed.append(parsed)
+    if failed:
+        raise ValidationFailed(failed)
+    return typed
+
+
+def request_id(item: EntityIn) -> str:
+    return item.request_id if item.request_id is not None else "0"
 
 
 async def _context(session: AsyncSession, principal: Principal, spec: EntitySpec) -> WriteContext:
@@ -31,21 +66,53 @@ async def _context(session: AsyncSession, principal: Principal, spec: EntitySpec
                         catalog=await load_catalog(session, spec.kind.name), errors=Errors())
 
 
-def _common(ctx: WriteContext, item: dict[str, Any], request_id: str, created: bool) -> dict[str, Any]:
-    """Columns every entity shares. Read-only keys that clients echo are accepted and ignored."""
+def _common(ctx: WriteContext, item: EntityIn, rid: str, created: bool) -> dict[str, Any]:
+    """Columns every entity shares: the users must exist (the responsible one active; ``0`` is the robot
+    for ``created_by``/``updated_by``). ``created_*`` count on create only."""
     values: dict[str, Any] = {}
-    responsible = user_field(item, "responsible_user_id", ctx.errors, request_id, ctx.users)
+    responsible = item.responsible_user_id
     if responsible is not None:
-        values["responsible_user_id"] = responsible
+        info = ctx.users.get(responsible)
+        if info is None or not info.is_active:
+            ctx.errors.add(rid, "responsible_user_id", f"User {responsible} is not an active user of this account.",
+                           "NotSupportedChoice")
+        else:
+            values["responsible_user_id"] = responsible
     for key in ("created_by", "updated_by"):
-        actor = actor_field(item, key, ctx.errors, request_id, ctx.users)
-        if actor is not None and (created or key == "updated_by"):
+        actor = getattr(item, key)
+        if actor is None:
+            continue
+        if actor != 0 and actor not in ctx.users:
+            ctx.errors.add(rid, key, f"User {actor} is not a user of this account.", "NotSupportedChoice")
+        elif created or key == "updated_by":
             values[key] = actor
     for key in ("created_at", "updated_at"):
-        stamp = int_field(item, key, ctx.errors, request_id)
+        stamp = getattr(item, key)
         if stamp is not None and (created or key == "updated_at"):
             values[key] = stamp
     return values
+
+
+def _tag_ops(item: EntityIn) -> TagOps | None:
+    """``_embedded.tags`` (the whole set; ``null`` clears it), ``tags_to_add`` and ``tags_to_delete``."""
+    ops = TagOps()
+    given = False
+    if item.embedded is not None and "tags" in item.embedded.model_fields_set:
+        given = True
+        ops.replace = [ref.ref() for ref in item.embedded.tags or []]
+    if item.tags_to_add is not None:
+        given = True
+        ops.add = [ref.ref() for ref in item.tags_to_add]
+    if item.tags_to_delete is not None:
+        given = True
+        ops.remove = [ref.ref() for ref in item.tags_to_delete]
+    return ops if given else None
+
+
+def _field_values(item: EntityIn) -> list[dict[str, Any]] | None:
+    if item.custom_fields_values is None:
+        return None
+    return [entry.raw() for entry in item.custom_fields_values]
 
 
 def _snapshot(row: Any, keys: tuple[str, ...]) -> dict[str, Any]:
@@ -67,22 +134,25 @@ def _shared_diff(spec: EntitySpec, row: Any, before: dict[str, Any], after: dict
     return changes
 
 
-async def add(session: AsyncSession, principal: Principal, spec: EntitySpec, items: Items, *,
+async def add(session: AsyncSession, principal: Principal, spec: EntitySpec, items: Batch, *,
               options: dict[str, Any] | None = None) -> list[tuple[str, Any]]:
-    """Add a batch. ``options`` reach the kind's hooks through ``ctx.extra``; services use
-    ``{"incoming": True}`` to create the lead of an incoming lead in the Incoming stage (``is_unsorted``)."""
+    """Add a batch of ``spec.wire.new`` items. ``options`` reach the kind's hooks through ``ctx.extra``;
+    services use ``{"incoming": True}`` to create the lead of an incoming lead in the Incoming stage
+    (``is_unsorted``)."""
     if not rights.may(principal, spec.kind.name, "add"):
         raise Forbidden(f"You may not add {spec.kind.name}")
+    typed = as_items(spec.wire.new, items)
     ctx = await _context(session, principal, spec)
     ctx.extra.update(options or {})
-    await spec.prepare(ctx, items)
+    await spec.prepare(ctx, typed)
     stamp = now()
     plans = []
-    for request_id, item in items:
-        values = _common(ctx, item, request_id, created=True)
-        values.update(spec.parse_fields(ctx, item, request_id, None))
-        written = write_values(ctx.catalog, [], item.get("custom_fields_values"), ctx.errors, request_id)
-        plans.append((request_id, item, values, written, parse_tag_ops(item, ctx.errors, request_id)))
+    for item in typed:
+        rid = request_id(item)
+        values = _common(ctx, item, rid, created=True)
+        values.update(spec.parse_fields(ctx, item, rid, None))
+        written = write_values(ctx.catalog, [], _field_values(item), ctx.errors, rid)
+        plans.append((rid, item, values, written, _tag_ops(item)))
     ctx.errors.raise_if_any()
     rows = []
     for _request_id, _item, values, written, _tags in plans:
@@ -115,34 +185,33 @@ async def _write_tags(ctx: WriteContext, spec: EntitySpec, rows: list[Any], ops:
     return await apply_tag_ops(ctx.session, ctx.principal, spec.kind.name, by_entity, ctx.errors, rid_by_entity)
 
 
-async def update_many(session: AsyncSession, principal: Principal, spec: EntitySpec, items: Items,
+async def update_many(session: AsyncSession, principal: Principal, spec: EntitySpec, items: Batch,
                       *, fixed_id: int | None = None) -> list[tuple[str, Any]]:
+    """Update a batch of ``spec.wire.update`` items (each names its ``id``), or with ``fixed_id`` one
+    ``spec.wire.new`` item (``PATCH /api/v4/{entity}/{id}``: an unknown id is a 404)."""
+    typed = as_items(spec.wire.new if fixed_id is not None else spec.wire.update, items)
     ctx = await _context(session, principal, spec)
-    ids: list[int] = []
-    for request_id, item in items:
-        entity_id = fixed_id if fixed_id is not None else int_field(item, "id", ctx.errors, request_id, minimum=1)
-        if entity_id is None and fixed_id is None and "id" not in item:
-            ctx.errors.add(request_id, "id", "This value should not be blank.", "NotBlank")
-        ids.append(entity_id or 0)
-    ctx.errors.raise_if_any()
+    ids = [fixed_id if fixed_id is not None else item.id if isinstance(item, HasId) else 0 for item in typed]
     rows = await load_for_update(session, spec.kind, ids)
     if fixed_id is not None and fixed_id not in rows:
         raise NotFound(f"{spec.kind.singular.capitalize()} {fixed_id} not found")
-    await spec.prepare(ctx, items)
+    await spec.prepare(ctx, typed)
     plans = []
-    for (request_id, item), entity_id in zip(items, ids, strict=True):
+    for item, entity_id in zip(typed, ids, strict=True):
+        rid = request_id(item)
         row = rows.get(entity_id)
         if row is None:
-            ctx.errors.add(request_id, "id", f"{spec.kind.singular.capitalize()} {entity_id} not found.", "NotFound")
+            ctx.errors.add(rid, "id", f"{spec.kind.singular.capitalize()} {entity_id} not found.", "NotFound")
             continue
         group = ctx.users.get(row.responsible_user_id)
         if not rights.may_entity(principal, spec.kind.name, "edit", row, group.group_id if group else None):
             raise Forbidden(f"You may not edit {spec.kind.singular} {entity_id}")
-        values = _common(ctx, item, request_id, created=False)
-        values.update(spec.parse_fields(ctx, item, request_id, row))
-        written = write_values(ctx.catalog, row.custom_fields, item.get("custom_fields_values"), ctx.errors,
-                               request_id) if "custom_fields_values" in item else None
-        plans.append((request_id, item, row, values, written, parse_tag_ops(item, ctx.errors, request_id)))
+        values = _common(ctx, item, rid, created=False)
+        values.update(spec.parse_fields(ctx, item, rid, row))
+        raw_values = _field_values(item)
+        written = write_values(ctx.catalog, row.custom_fields, raw_values, ctx.errors, rid) \
+            if raw_values is not None else None
+        plans.append((rid, item, row, values, written, _tag_ops(item)))
     ctx.errors.raise_if_any()
     stamp = now()
     changes: list[Change] = []

@@ -1,14 +1,336 @@
-"""The parts of lead, contact and company objects that are the same for all three (spec §5.2, §6.2)."""
+"""The wire of leads, contacts and companies: what the three share (spec §5.2-5.4, §6.2, §12.4).
+
+Request models are lax where Kommo clients need it: PATCH bodies echo whole entities (read-only keys,
+nulls, ``"_embedded": {}`` or PHP's ``[]``), numbers come as ``"12"`` or ``12.0``, a single object stands
+for a list of one, tags are given by id or by name. Custom field *values* are checked per field type
+against the account's definitions by :func:`kanbo.custom_fields.values.write_values` in the service;
+the models here type their envelope. Responses are rendered as plain dicts by the functions at the end
+and documented by :mod:`kanbo.entities.answers_wire`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal
 
+from fastapi import Depends, Request
+from pydantic import BeforeValidator, Field, StringConstraints, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
+
+from kanbo.core.errors import BadRequest
 from kanbo.custom_fields.values import render_values
 from kanbo.entities.kinds import EntityKind
 from kanbo.entities.spec import ReadContext
+from kanbo.http.body import read_json
 from kanbo.http.hal import href
+from kanbo.http.query import MAX_INT, as_list, unreadable
+from kanbo.http.wire import (
+    WIRE_BODY,
+    Amount,
+    BatchItem,
+    Id,
+    ListParams,
+    Timestamp,
+    WireModel,
+    _Mark,
+    _marked,
+    validate_batch,
+)
 
+# Scalars ----------------------------------------------------------------------------------------
+
+#: An id that names a row (``0`` names none).
+PositiveId = Annotated[int, Field(ge=1, le=MAX_INT)]
+#: A 32-bit column (``score``, ``labor_cost``).
+SmallCount = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+def number_as_text(value: Any) -> Any:
+    """``123`` or ``1.5`` where a text is expected is that text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+#: A short text (a ``VARCHAR(255)`` column): surrounding blanks are dropped.
+Text = Annotated[str, BeforeValidator(number_as_text), StringConstraints(strip_whitespace=True, max_length=255)]
+
+
+def one_or_many(value: Any) -> Any:
+    """A single object where a list is expected is a list of one."""
+    return [value] if isinstance(value, Mapping) else value
+
+
+def empty_as_none(value: Any) -> Any:
+    """PHP encodes an empty object as ``[]``: ``"_embedded": []`` is ``{}``."""
+    return None if value == [] else value
+
+
+# Tags ---------------------------------------------------------------------------------------------
+
+def _bare_tag(value: Any) -> Any:
+    """A bare id (``5``) or name (``"hot"``) stands for ``{"id": 5}`` / ``{"name": "hot"}``."""
+    if isinstance(value, str):
+        return {"name": value}
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"id": value}
+    return value
+
+
+class EntityTagRef(WireModel):
+    """A tag by ``id`` or by ``name`` (an unknown name creates the tag; the id wins when both are given)."""
+
+    id: PositiveId | None = None
+    name: Annotated[str, BeforeValidator(number_as_text),
+                    StringConstraints(strip_whitespace=True, min_length=1, max_length=255)] | None = None
+
+    @model_validator(mode="after")
+    def _id_or_name(self) -> EntityTagRef:
+        if self.id is None and self.name is None:
+            raise PydanticCustomError("missing", "A tag needs an id or a name.")
+        return self
+
+    def ref(self) -> dict[str, Any]:
+        """The form the tags library takes."""
+        return {"id": self.id} if self.id is not None else {"name": self.name}
+
+
+TagRefs = Annotated[list[Annotated[EntityTagRef, BeforeValidator(_bare_tag)]], BeforeValidator(one_or_many)]
+
+
+# Embedded links -----------------------------------------------------------------------------------
+
+class EntityRefIn(WireModel):
+    """``{"id": N}`` of an existing entity (echoed ``_links`` and the like are ignored)."""
+
+    id: PositiveId
+
+
+def at_most_one(value: list[Any] | None, what: str) -> list[Any] | None:
+    if value is not None and len(value) > 1:
+        raise PydanticCustomError("at_most_one", "A {what} has at most one company.", {"what": what})
+    return value
+
+
+class EntityEmbeddedIn(WireModel):
+    """``_embedded`` of a write: ``tags`` replaces the whole set (``null`` or ``[]`` clears it). What an
+    echoed entity carries besides (``companies`` of a company, ``loss_reason``…) is ignored."""
+
+    tags: TagRefs | None = None
+
+
+# Custom field values ------------------------------------------------------------------------------
+
+class EntityFieldValues(WireModel):
+    """One field of ``custom_fields_values``: ``field_id`` or ``field_code`` (echoed ``field_name`` and
+    ``field_type`` are ignored) and its ``values`` (``null`` or ``[]`` clears the field). Each value is
+    checked against the field's type by the service."""
+
+    field_id: Id | None = None
+    field_code: Annotated[str, StringConstraints(max_length=255)] | None = None
+    values: Annotated[list[dict[str, Any]], BeforeValidator(one_or_many)] | None
+
+    def raw(self) -> dict[str, Any]:
+        """The form :func:`kanbo.custom_fields.values.write_values` takes."""
+        return {"field_id": self.field_id, "field_code": self.field_code, "values": self.values}
+
+
+FieldValuesIn = Annotated[list[EntityFieldValues], BeforeValidator(one_or_many)]
+
+
+# Bodies -------------------------------------------------------------------------------------------
+
+class EntityIn(BatchItem):
+    """What every lead, contact and company body may carry. ``responsible_user_id`` must be an active
+    user, ``created_by``/``updated_by`` a user or ``0`` (the robot); ``created_*`` count on create only."""
+
+    name: Text | None = None
+    responsible_user_id: Id | None = None
+    created_by: Id | None = None
+    updated_by: Id | None = None
+    created_at: Timestamp | None = None
+    updated_at: Timestamp | None = None
+    custom_fields_values: FieldValuesIn | None = None
+    tags_to_add: TagRefs | None = None
+    tags_to_delete: TagRefs | None = None
+    embedded: Annotated[EntityEmbeddedIn | None, BeforeValidator(empty_as_none)] = Field(None, alias="_embedded")
+
+    def given(self, key: str) -> bool:
+        """Did the body carry ``key`` (``null`` included)?"""
+        return key in self.model_fields_set
+
+
+class HasId(WireModel):
+    """The ``id`` an item of a batch update names."""
+
+    id: PositiveId
+
+
+# List queries -------------------------------------------------------------------------------------
+# A known parameter whose *shape* cannot be read (``filter[id][a]=1``, ``order=id``) is a 400 naming it,
+# as :func:`kanbo.http.query.unreadable` words it; a value of the wrong type is a validation error at
+# its path (``filter.id.0``).
+
+def _path(info: ValidationInfo) -> str:
+    return f"filter[{info.field_name}]"
+
+
+def _values(split_commas: bool, path: str | None = None) -> BeforeValidator:
+    """``k=1``, ``k[]=1&k[]=2``, ``k[0]=1`` or ``k=1,2`` → a list of non-empty strings."""
+
+    def read(value: Any, info: ValidationInfo) -> Any:
+        return as_list(value, split_commas=split_commas, path=path or _path(info))
+
+    return BeforeValidator(read)
+
+
+Ids = Annotated[list[Id], _values(True)]
+Names = Annotated[list[str], _values(False)]
+_RANGE = "x[from]=… and/or x[to]=…, or a single value"
+
+
+def _bounds(value: Any, info: ValidationInfo) -> Any:
+    """``x[from]=1&x[to]=2``; a single value is an exact match, ``x[]=a&x[]=b`` a range."""
+    path = _path(info)
+    if isinstance(value, Mapping):
+        if not set(value) <= {"from", "to"}:
+            raise unreadable(path, _RANGE)
+        bounds = dict(value)
+    elif isinstance(value, list):
+        if len(value) > 2:
+            raise unreadable(path, _RANGE)
+        bounds = {"from": value[0], "to": value[-1]} if value else {}
+    else:
+        bounds = {"from": value, "to": value}
+    for key, bound in bounds.items():
+        if isinstance(bound, Mapping | list):
+            raise unreadable(f"{path}[{key}]", "a single value")
+    return bounds
+
+
+def _blank(value: Any) -> Any:
+    return None if value == "" else value
+
+
+Bound = Annotated[Amount | None, BeforeValidator(_blank)]
+
+
+class EntityRange(WireModel):
+    """``[from]``/``[to]`` bounds, both inclusive and optional."""
+
+    from_: Bound = Field(None, alias="from")
+    to: Bound = None
+
+
+Range = Annotated[EntityRange, BeforeValidator(_bounds)]
+
+
+def _keyed(value: Any) -> Any:
+    if value in (None, "", {}):
+        return None
+    if not isinstance(value, Mapping):
+        raise BadRequest("filter[custom_fields_values] must be keyed by field id: "
+                         "filter[custom_fields_values][FIELD_ID][]=value")
+    return value
+
+
+class EntityFilter(WireModel):
+    """``filter[...]`` of a list of leads, contacts or companies (unknown keys are ignored)."""
+
+    id: Ids = Field(default_factory=list)
+    name: Names = Field(default_factory=list)
+    created_by: Ids = Field(default_factory=list)
+    updated_by: Ids = Field(default_factory=list)
+    responsible_user_id: Ids = Field(default_factory=list)
+    created_at: Range | None = None
+    updated_at: Range | None = None
+    closest_task_at: Range | None = None
+    custom_fields_values: Annotated[dict[str, Any] | None, BeforeValidator(_keyed)] = Field(
+        None, description="Keyed by field id or code: filter[custom_fields_values][FIELD_ID][]=value, "
+                          "or [from]/[to]")
+    tags: Names = Field(default_factory=list, description="Tag ids or names")
+
+
+def filter_shape(value: Any) -> Any:
+    """``filter[NAME]=…``: no filter when absent or empty, a 400 naming ``filter`` when not keyed."""
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, Mapping):
+        raise unreadable("filter", "filter[NAME]=…")
+    return value
+
+
+def _order(value: Any) -> Any:
+    """``order[FIELD]=asc|desc`` (any case; a repeated key counts once, the last)."""
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, Mapping):
+        raise unreadable("order", "order[FIELD]=asc|desc")
+    order = {}
+    for key, direction in value.items():
+        if isinstance(direction, list):
+            direction = direction[-1] if direction else "asc"
+        if isinstance(direction, Mapping | list):
+            raise unreadable(f"order[{key}]", "asc or desc")
+        order[key] = direction.lower() if isinstance(direction, str) else direction
+    return order
+
+
+def _limit(value: Any) -> Any:
+    """The last of a repeated ``limit``; empty is the default."""
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    return None if value == "" else value
+
+
+class EntityList(ListParams):
+    """The query of ``GET /api/v4/{leads,contacts,companies}``."""
+
+    orderable: ClassVar[tuple[str, ...]] = ("created_at", "updated_at", "id")
+
+    # ListParams puts ``ge=1`` on ``int | None``, which fails on None (``limit=``): a 500.
+    limit: Annotated[Annotated[int, Field(ge=1)] | None, BeforeValidator(_limit)] = Field(
+        None, description="Items per page")
+
+    filter: Annotated[EntityFilter, BeforeValidator(filter_shape)] = Field(  # type: ignore[assignment]
+        default_factory=EntityFilter)
+    order: Annotated[dict[str, Literal["asc", "desc"]], BeforeValidator(_order)] = Field(  # type: ignore[assignment]
+        default_factory=dict, description="order[created_at|updated_at|id]=asc|desc")
+
+
+class EntityWith(WireModel):
+    """The query of ``GET /api/v4/{entity}/{id}``: only ``with`` counts."""
+
+    with_: Annotated[list[str], _values(True, "with")] = Field(
+        default_factory=list, alias="with", description="Comma-separated extras to embed")
+
+
+def _bare_id(value: Any) -> Any:
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        return {"id": value}
+    return value
+
+
+class EntityIdItem(BatchItem):
+    """An item of ``DELETE /api/v4/{entity}``: ``{"id": N}`` (a bare ``N`` is read as that)."""
+
+    id: PositiveId
+
+
+def id_batch(max_items: int = 250) -> Any:
+    """``items: list[EntityIdItem] = id_batch()``: a batch of ``{"id": N}`` where bare ids (``[1, 2]``)
+    are accepted too, documented like :func:`kanbo.http.wire.batch`."""
+
+    async def read(request: Request) -> list[EntityIdItem]:
+        data = await read_json(request)
+        if isinstance(data, list):
+            data = [_bare_id(entry) for entry in data]
+        return validate_batch(EntityIdItem, data, max_items=max_items)
+
+    return Depends(_marked(read, WIRE_BODY, _Mark(EntityIdItem, batch=True)))
+
+
+# Rendering ----------------------------------------------------------------------------------------
 
 def entity_path(kind_name: str, entity_id: int) -> str:
     return f"/api/v4/{kind_name}/{entity_id}"

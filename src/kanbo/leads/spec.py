@@ -2,79 +2,59 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select
 
 from kanbo.accounts import rights
-from kanbo.core.errors import BadRequest, Errors, Forbidden
+from kanbo.core.errors import Forbidden
 from kanbo.core.time import now
 from kanbo.custom_fields.values import missing_required
-from kanbo.entities.fields import int_field, text_field
 from kanbo.entities.kinds import LEADS
-from kanbo.entities.repository import range_clause
+from kanbo.entities.repository import bounds_clause
 from kanbo.entities.spec import EntitySpec, ReadContext, WriteContext
 from kanbo.entities.wire import link_item
 from kanbo.events.service import Change
-from kanbo.http.query import ListQuery, as_int_list, as_range, to_int
+from kanbo.leads.lead_wire import LEAD_WIRE, LeadFilter, LeadIn
 from kanbo.leads.loss_reasons_wire import render_loss_reason
 from kanbo.leads.stages import StageMap, closed_at_after_move
 from kanbo.models.entities import Company, Contact, Lead, LeadContact, LossReason
 
 
-async def prepare(ctx: WriteContext, items: list[tuple[str, dict[str, Any]]]) -> None:
+async def prepare(ctx: WriteContext, items: Sequence[LeadIn]) -> None:
     ctx.extra["stages"] = await StageMap.load(ctx.session)
     ctx.extra["loss_reasons"] = set(await ctx.session.scalars(select(LossReason.id)))
 
 
-def _price(item: dict[str, Any], errors: Errors, request_id: str) -> int | None:
-    if "price" not in item or item["price"] is None:
-        return None
-    value = item["price"]
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        errors.add(request_id, "price", "This value should be of type int.", "InvalidType")
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        errors.add(request_id, "price", "This value should be of type int.", "InvalidType")
-        return None
-    if number < 0 or number > 2**53:
-        errors.add(request_id, "price", "The price must be between 0 and 2^53.", "InvalidValue")
-        return None
-    return round(number)
-
-
-def parse_fields(ctx: WriteContext, item: dict[str, Any], request_id: str, row: Lead | None) -> dict[str, Any]:
+def parse_fields(ctx: WriteContext, item: LeadIn, request_id: str, row: Lead | None) -> dict[str, Any]:
     errors = ctx.errors
     values: dict[str, Any] = {}
-    name = text_field(item, "name", errors, request_id)
-    if name is not None:
-        values["name"] = name
-    price = _price(item, errors, request_id)
-    if price is not None:
-        values["price"] = price
+    if item.name is not None:
+        values["name"] = item.name
+    if item.price is not None:
+        values["price"] = item.price
     stages: StageMap = ctx.extra["stages"]
     current = (row.pipeline_id, row.status_id) if row is not None else None
-    target = stages.resolve(item, errors, request_id, current, incoming=bool(ctx.extra.get("incoming")))
-    requested_closed = int_field(item, "closed_at", errors, request_id)
+    target = stages.resolve(item.pipeline_id, item.status_id, errors, request_id, current,
+                            incoming=bool(ctx.extra.get("incoming")))
     if target is not None:
         pipeline_id, status_id = target
         if not rights.may_enter_stage(ctx.principal, pipeline_id, status_id):
             raise Forbidden(f"You may not move leads into stage {status_id}")
         values["pipeline_id"], values["status_id"] = pipeline_id, status_id
         values["closed_at"] = closed_at_after_move(row.status_id if row else None, status_id,
-                                                   row.closed_at if row else None, requested_closed, now())
-    elif requested_closed is not None and row is not None and row.status_id in (142, 143):
-        values["closed_at"] = requested_closed
-    if "loss_reason_id" in item:
-        reason = int_field(item, "loss_reason_id", errors, request_id, minimum=1)
+                                                   row.closed_at if row else None, item.closed_at, now())
+    elif item.closed_at is not None and row is not None and row.status_id in (142, 143):
+        values["closed_at"] = item.closed_at
+    if item.given("loss_reason_id"):
+        reason = item.loss_reason_id
         if reason is not None and reason not in ctx.extra["loss_reasons"]:
             errors.add(request_id, "loss_reason_id", f"Loss reason {reason} not found.", "NotFound")
-        elif item["loss_reason_id"] is None or reason is not None:
+        else:
             values["loss_reason_id"] = reason
     for key in ("score", "labor_cost"):
-        number = int_field(item, key, errors, request_id)
+        number = getattr(item, key)
         if number is not None:
             values[key] = number
     if row is None:
@@ -82,33 +62,20 @@ def parse_fields(ctx: WriteContext, item: dict[str, Any], request_id: str, row: 
     return values
 
 
-def _embedded_links(ctx: WriteContext, item: dict[str, Any], request_id: str) -> None:
+def _embedded_links(ctx: WriteContext, item: LeadIn, request_id: str) -> None:
     """Existing contacts and a company linked on create (``_embedded.contacts`` / ``companies``)."""
-    embedded = item.get("_embedded")
-    if not isinstance(embedded, dict):
+    embedded = item.embedded
+    if embedded is None:
         return
     links = ctx.extra.setdefault("links", {})
-    contacts = embedded.get("contacts")
-    if isinstance(contacts, list):
-        wanted = []
-        for index, entry in enumerate(contacts):
-            contact_id = int_field(entry, "id", ctx.errors, request_id, path=f"_embedded.contacts.{index}.id",
-                                   minimum=1) if isinstance(entry, dict) else None
-            if contact_id is not None:
-                wanted.append((contact_id, bool(entry.get("is_main") or entry.get("main_contact"))))
-        links.setdefault(request_id, {})["contacts"] = wanted
-    companies = embedded.get("companies")
-    if isinstance(companies, list) and companies:
-        if len(companies) > 1 or not isinstance(companies[0], dict):
-            ctx.errors.add(request_id, "_embedded.companies", "A lead has at most one company.", "InvalidValue")
-        else:
-            company_id = int_field(companies[0], "id", ctx.errors, request_id, path="_embedded.companies.0.id",
-                                   minimum=1)
-            if company_id is not None:
-                links.setdefault(request_id, {})["company"] = company_id
+    if embedded.contacts is not None:
+        links.setdefault(request_id, {})["contacts"] = [
+            (entry.id, bool(entry.is_main or entry.main_contact)) for entry in embedded.contacts]
+    if embedded.companies:
+        links.setdefault(request_id, {})["company"] = embedded.companies[0].id
 
 
-async def after_write(ctx: WriteContext, rows: list[Lead], items: dict[int, dict[str, Any]],
+async def after_write(ctx: WriteContext, rows: list[Lead], items: dict[int, LeadIn],
                       created: bool) -> list[Change]:
     changes = _required_fields(ctx, rows, items)
     links = ctx.extra.get("links") or {}
@@ -152,12 +119,12 @@ def _link_change(lead_id: int, other_id: int, other_type: str) -> Change:
     return Change("entity_linked", "lead", lead_id, [], [{"link": {"entity": {"id": other_id, "type": other_type}}}])
 
 
-def _required_fields(ctx: WriteContext, rows: list[Lead], items: dict[int, dict[str, Any]]) -> list[Change]:
+def _required_fields(ctx: WriteContext, rows: list[Lead], items: dict[int, LeadIn]) -> list[Change]:
     """Fields required in a stage must be filled when a lead moves into it."""
     request_ids: dict[int, str] = ctx.extra["request_ids"]
     for row in rows:
         item = items[row.id]
-        if "status_id" not in item and "pipeline_id" not in item:
+        if not item.given("status_id") and not item.given("pipeline_id"):
             continue
         for field in missing_required(ctx.catalog, row.custom_fields, row.pipeline_id, row.status_id):
             ctx.errors.add(request_ids[row.id], "custom_fields_values",
@@ -182,41 +149,22 @@ def diff(row: Lead, before: dict[str, Any], after: dict[str, Any]) -> list[Chang
     return changes
 
 
-def extra_filters(query: ListQuery, model: Any) -> list[ColumnElement[bool]]:
-    f = query.filter
+def extra_filters(filters: LeadFilter, model: Any) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
-    if f.get("price") not in (None, ""):
-        clause = range_clause(model.price, f["price"], "filter[price]")
+    for column, bounds in ((model.price, filters.price), (model.closed_at, filters.closed_at)):
+        clause = bounds_clause(column, bounds)
         if clause is not None:
             clauses.append(clause)
-    if f.get("pipeline_id") not in (None, ""):
-        clauses.append(model.pipeline_id.in_(as_int_list(f["pipeline_id"], "filter[pipeline_id]")))
-    if f.get("status_id") not in (None, ""):  # ignored by Kommo; honoured here
-        clauses.append(model.status_id.in_(as_int_list(f["status_id"], "filter[status_id]")))
-    if f.get("statuses") not in (None, ""):
-        clauses.append(_statuses_clause(model, f["statuses"]))
-    if "closed_at" in f:
-        bounds = as_range(f["closed_at"], "filter[closed_at]")
-        parts = [model.closed_at >= bounds.start] if bounds.start is not None else []
-        parts += [model.closed_at <= bounds.end] if bounds.end is not None else []
-        if parts:
-            clauses.append(and_(*parts))
+    if filters.pipeline_id:
+        clauses.append(model.pipeline_id.in_(filters.pipeline_id))
+    if filters.status_id:  # ignored by Kommo; honoured here
+        clauses.append(model.status_id.in_(filters.status_id))
+    if filters.statuses:
+        clauses.append(or_(*[
+            model.status_id == pair.status_id if pair.pipeline_id is None
+            else and_(model.pipeline_id == pair.pipeline_id, model.status_id == pair.status_id)
+            for pair in filters.statuses]))
     return clauses
-
-
-def _statuses_clause(model: Any, raw: Any) -> ColumnElement[bool]:
-    entries = raw if isinstance(raw, list) else [raw]
-    pairs = []
-    for index, entry in enumerate(entries):
-        if not isinstance(entry, dict) or "status_id" not in entry:
-            raise BadRequest(f"filter[statuses][{index}] needs pipeline_id and status_id")
-        status_id = to_int(entry["status_id"], f"filter[statuses][{index}][status_id]")
-        if entry.get("pipeline_id") in (None, ""):
-            pairs.append(model.status_id == status_id)
-        else:
-            pipeline_id = to_int(entry["pipeline_id"], f"filter[statuses][{index}][pipeline_id]")
-            pairs.append(and_(model.pipeline_id == pipeline_id, model.status_id == status_id))
-    return or_(*pairs)
 
 
 async def preload(read: ReadContext, rows: list[Lead]) -> None:
@@ -264,7 +212,7 @@ def render_extra(read: ReadContext, row: Lead, body: dict[str, Any]) -> None:
 
 
 LEAD_SPEC = EntitySpec(
-    kind=LEADS, parse_fields=parse_fields, render_extra=render_extra, prepare=prepare, preload=preload,
+    kind=LEADS, wire=LEAD_WIRE, parse_fields=parse_fields, render_extra=render_extra, prepare=prepare, preload=preload,
     after_write=after_write, extra_filters=extra_filters, diff=diff,
     tracked=("name", "responsible_user_id", "pipeline_id", "status_id", "price", "loss_reason_id"),
 )

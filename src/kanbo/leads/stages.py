@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import select
 
 from kanbo.core.errors import Errors
-from kanbo.entities.fields import int_field
 from kanbo.models.pipelines import Pipeline, Status
 from kanbo.pipelines.wire import INCOMING_TYPE, LOST, WON, stage_order
 
@@ -34,20 +33,19 @@ class StageMap:
         statuses = list(await session.scalars(select(Status)))
         return cls(pipelines, statuses)
 
-    def resolve(self, item: dict[str, Any], errors: Errors, request_id: str,
+    def resolve(self, pipeline_id: int | None, status_id: int | None, errors: Errors, request_id: str,
                 current: tuple[int, int] | None, *, incoming: bool = False) -> tuple[int, int] | None:
-        """The (pipeline_id, status_id) an item asks for; ``None`` when it asks for no change.
+        """The (pipeline_id, status_id) an item asks for (either may be absent); ``None`` when it asks
+        for no change.
 
         ``incoming``: the lead of a new incoming lead, placed in its pipeline's Incoming stage."""
         if incoming and current is None:
-            pipeline_id = int_field(item, "pipeline_id", errors, request_id, minimum=1) or self.main
+            pipeline_id = pipeline_id or self.main
             incoming_id = self.incoming.get(pipeline_id or 0)
             if incoming_id is None:
                 errors.add(request_id, "pipeline_id", f"Pipeline {pipeline_id} not found.", "NotFound")
                 return None
             return (pipeline_id or 0, incoming_id)
-        pipeline_id = int_field(item, "pipeline_id", errors, request_id, minimum=1)
-        status_id = int_field(item, "status_id", errors, request_id, minimum=1)
         if pipeline_id is None and status_id is None:
             if current is not None:
                 return None
