@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from kanbo.http.query import as_list
@@ -167,19 +167,11 @@ class KnownWith(WireModel):
         return [v for v in as_list(value, path="with") if v in cls.known_with]
 
 
-def _limit(value: Any) -> Any:
-    if isinstance(value, list):
-        value = value[-1] if value else None
-    return None if value in (None, "") else value
-
-
 class PageQuery(KnownWith, ListParams):
     """A list query with a known ``with``. ``limit`` is declared again so that its bound applies to the
     number only: ``ListParams`` bounds ``int | None`` and so fails with a TypeError (a 500) on
     ``limit=`` (no value). Should ``kanbo.http.wire`` bound the number itself, this field can go."""
 
-    limit: Annotated[Annotated[int, Field(ge=1)] | None, BeforeValidator(_limit),
-                     Field(description="Items per page")] = None
 
 
 class WithQuery(KnownWith):

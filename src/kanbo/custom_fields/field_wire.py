@@ -271,12 +271,6 @@ def _values(path: str) -> Any:
     return BeforeValidator(lambda value: as_list(value, path=path))
 
 
-def _limit(value: Any) -> Any:
-    if isinstance(value, list):
-        value = value[-1] if value else None
-    return None if value in (None, "") else value
-
-
 class ShortListParams(ListParams):
     """The list query of definitions and groups. Its values are short words and numbers (the document
     says so, and bounds what is read). ``limit=`` (empty) is the default page size: the ``limit`` of
@@ -284,8 +278,6 @@ class ShortListParams(ListParams):
 
     model_config = ConfigDict(str_max_length=64)
 
-    limit: Annotated[Annotated[int, Field(ge=1)] | None, BeforeValidator(_limit),
-                     Field(description="Items per page")] = None
 
 
 class FieldFilter(WireModel):

@@ -11,18 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
-from starlette.responses import JSONResponse
 
 from kanbo.entities.spec import KindWire
-from kanbo.http.wire import HAL, BatchItem, OutModel, SelfLinks, hal_page, hal_written
-
-
-class HalDocumented(JSONResponse):
-    """The response class the routes declare (they return :class:`kanbo.http.responses.HalResponse`
-    themselves): FastAPI documents any other than a ``JSONResponse`` as ``{"type": "string"}`` and merges
-    that into the documented model's schema."""
-
-    media_type = HAL
+from kanbo.http.wire import BatchItem, OutModel, SelfLinks, hal_page, hal_written
 
 
 class EntityTagOut(OutModel):

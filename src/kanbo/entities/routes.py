@@ -10,7 +10,7 @@ from starlette.responses import Response
 from kanbo.auth.context import Ctx, api_context
 from kanbo.custom_fields.values import load_catalog
 from kanbo.entities import repository, service
-from kanbo.entities.answers_wire import EntityPatchedOut, HalDocumented
+from kanbo.entities.answers_wire import EntityPatchedOut
 from kanbo.entities.spec import EntitySpec, ReadContext
 from kanbo.entities.users import users_map
 from kanbo.entities.wire import (
@@ -57,7 +57,7 @@ async def render_rows(read: ReadContext, spec: EntitySpec, rows: list[Any]) -> l
 
 
 def make_router(spec: EntitySpec) -> APIRouter:
-    router = APIRouter(route_class=TxRoute, default_response_class=HalDocumented)
+    router = APIRouter(route_class=TxRoute)
     name = spec.kind.name
     base = f"/api/v4/{name}"
     models = spec.wire

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
-from fastapi import Depends, Request
+from fastapi import Request
 from pydantic import BeforeValidator, Field, StringConstraints, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -25,15 +25,13 @@ from kanbo.http.body import read_json
 from kanbo.http.hal import href
 from kanbo.http.query import MAX_INT, as_list, unreadable
 from kanbo.http.wire import (
-    WIRE_BODY,
     Amount,
     BatchItem,
     Id,
     ListParams,
     Timestamp,
     WireModel,
-    _Mark,
-    _marked,
+    documented_body,
     validate_batch,
 )
 
@@ -276,21 +274,10 @@ def _order(value: Any) -> Any:
     return order
 
 
-def _limit(value: Any) -> Any:
-    """The last of a repeated ``limit``; empty is the default."""
-    if isinstance(value, list):
-        value = value[-1] if value else None
-    return None if value == "" else value
-
-
 class EntityList(ListParams):
     """The query of ``GET /api/v4/{leads,contacts,companies}``."""
 
     orderable: ClassVar[tuple[str, ...]] = ("created_at", "updated_at", "id")
-
-    # ListParams puts ``ge=1`` on ``int | None``, which fails on None (``limit=``): a 500.
-    limit: Annotated[Annotated[int, Field(ge=1)] | None, BeforeValidator(_limit)] = Field(
-        None, description="Items per page")
 
     filter: Annotated[EntityFilter, BeforeValidator(filter_shape)] = Field(  # type: ignore[assignment]
         default_factory=EntityFilter)
@@ -327,7 +314,7 @@ def id_batch(max_items: int = 250) -> Any:
             data = [_bare_id(entry) for entry in data]
         return validate_batch(EntityIdItem, data, max_items=max_items)
 
-    return Depends(_marked(read, WIRE_BODY, _Mark(EntityIdItem, batch=True)))
+    return documented_body(read, EntityIdItem, batch=True)
 
 
 # Rendering ----------------------------------------------------------------------------------------

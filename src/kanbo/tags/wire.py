@@ -228,22 +228,11 @@ class TagFilter(WireModel):
                     Field(description="Whole names, case-insensitively")] = None
 
 
-def _limit(value: Any) -> Any:
-    if isinstance(value, list):
-        value = value[-1] if value else None
-    return None if value in (None, "") else value
-
-
 class TagList(ListParams):
     """``GET /api/v4/{entity}/tags``: ``query`` is a substring of the name (so at most 255 characters)."""
 
     model_config = ConfigDict(str_max_length=MAX_NAME)
     orderable: ClassVar[tuple[str, ...]] = ()
-
-    # ListParams.limit applies ``ge=1`` to the whole ``int | None``, so ``limit=`` (None) fails with a
-    # TypeError (a 500); here the bound is on the int only.
-    limit: Annotated[Annotated[int, Field(ge=1)] | None, BeforeValidator(_limit),
-                     Field(description="Items per page (at most 250)")] = None
 
     filter: TagFilter = Field(default_factory=TagFilter)  # type: ignore[assignment]
 
