@@ -28,20 +28,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
 from kanbo.accounts import rights
-from kanbo.core.errors import BadRequest
+from kanbo.core.errors import BadRequest, Unauthorized
 from kanbo.core.principal import Principal
-from kanbo.events.types import ENTITY_PLURALS, ENTITY_SINGULARS
-from kanbo.http.query import ListQuery, as_int_list, as_list, to_int
+from kanbo.events.query_wire import EventFilter, StageRef, ValueFilter
+from kanbo.http.query import ListQuery
+from kanbo.models.accounts import Account
 from kanbo.models.entities import Company, Contact, Lead
 from kanbo.models.events import Event
 
-ORDERABLE = ("created_at", "id")
-MAX_IDS = 100
-MAX_ENTITY_IDS = 10
-MAX_CREATED_BY = 10
 CUSTOM_FIELD_TYPE = "custom_field_value_changed"
 _FIELD_TYPE = re.compile(r"^custom_field_(\d{1,18})_value_changed$")
-_CATALOG = re.compile(r"^catalog_(\d{1,18})$")
 # ``with=`` options that add ``_embedded.entity.name`` to the events of one entity type.
 NAMED: dict[str, tuple[str, Any]] = {
     "lead_name": ("lead", Lead), "contact_name": ("contact", Contact), "company_name": ("company", Company),
@@ -49,10 +45,6 @@ NAMED: dict[str, tuple[str, Any]] = {
 
 # What ``filter[value_*][value]`` compares: the value of the sale, name and custom field events.
 _VALUE_PATHS = (("sale_field_value", "sale"), ("name_field_value", "name"), ("custom_field_value", "text"))
-
-
-def _present(value: Any) -> bool:
-    return value not in (None, "", [], {})
 
 
 # JSON elements -----------------------------------------------------------------------------------
@@ -90,50 +82,30 @@ def _texts(values: list[str]) -> list[str]:
     return out
 
 
-def _value_filters(side: str, raw: Any, dialect: str) -> list[ColumnElement[bool]]:
+def _value_filters(side: str, f: ValueFilter, dialect: str) -> list[ColumnElement[bool]]:
     """``filter[value_after|value_before][…]`` → clauses on that column."""
-    path = f"filter[{side}]"
-    if not isinstance(raw, dict):
-        raise BadRequest(f"{path} must be keyed: {path}[responsible_user_id], {path}[leads_statuses][0][status_id], "
-                         f"{path}[value], {path}[custom_field_values]")
     column = getattr(Event, side)
     clauses: list[ColumnElement[bool]] = []
-    for key, value in raw.items():
-        if not _present(value):
-            continue
-        if key == "leads_statuses":
-            clauses.append(_element_exists(column, dialect, _statuses_test(value, f"{path}[leads_statuses]")))
-        elif key == "responsible_user_id":
-            ids = [str(i) for i in as_int_list(value, f"{path}[responsible_user_id]")]
-            clauses.append(_element_exists(column, dialect, lambda at, ids=ids: at("responsible_user", "id").in_(ids)))
-        elif key == "custom_field_values":
-            ids = [str(i) for i in as_int_list(value, f"{path}[custom_field_values]")]
-            clauses.append(_element_exists(column, dialect,
-                                           lambda at, ids=ids: at("custom_field_value", "enum_id").in_(ids)))
-        elif key == "value":
-            texts = _texts(as_list(value, split_commas=False, path=f"{path}[value]"))
-            clauses.append(_element_exists(column, dialect, lambda at, texts=texts: or_(
-                *(at(*p).in_(texts) for p in _VALUE_PATHS))))
-        else:
-            raise BadRequest(f"{path}[{key}] is not a supported filter; use leads_statuses, responsible_user_id, "
-                             "value or custom_field_values")
+    if f.leads_statuses:
+        clauses.append(_element_exists(column, dialect, _statuses_test(f.leads_statuses, side)))
+    if f.responsible_user_id:
+        ids = [str(i) for i in f.responsible_user_id]
+        clauses.append(_element_exists(column, dialect, lambda at: at("responsible_user", "id").in_(ids)))
+    if f.custom_field_values:
+        enums = [str(i) for i in f.custom_field_values]
+        clauses.append(_element_exists(column, dialect, lambda at: at("custom_field_value", "enum_id").in_(enums)))
+    if f.value:
+        texts = _texts(f.value)
+        clauses.append(_element_exists(column, dialect, lambda at: or_(*(at(*p).in_(texts) for p in _VALUE_PATHS))))
     return clauses
 
 
-def _statuses_test(value: Any, path: str) -> Any:
-    entries = list(value.values()) if isinstance(value, dict) else value if isinstance(value, list) else [value]
-    pairs: list[tuple[str | None, str | None]] = []
-    for index, entry in enumerate(entries):
-        if not isinstance(entry, dict):
-            raise BadRequest(f"{path} must be a list of {{pipeline_id, status_id}}: {path}[0][status_id]=142")
-        pipeline = entry.get("pipeline_id")
-        status = entry.get("status_id")
-        pair = (str(to_int(pipeline, f"{path}[{index}][pipeline_id]")) if _present(pipeline) else None,
-                str(to_int(status, f"{path}[{index}][status_id]")) if _present(status) else None)
-        if pair != (None, None):
-            pairs.append(pair)
+def _statuses_test(stages: list[StageRef], side: str) -> Any:
+    pairs = [(None if s.pipeline_id is None else str(s.pipeline_id), None if s.status_id is None else str(s.status_id))
+             for s in stages]
+    pairs = [pair for pair in pairs if pair != (None, None)]
     if not pairs:
-        raise BadRequest(f"{path} needs a pipeline_id or a status_id")
+        raise BadRequest(f"filter[{side}][leads_statuses] needs a pipeline_id or a status_id")
 
     def test(at: Any) -> ColumnElement[bool]:
         options = []
@@ -151,25 +123,10 @@ def _statuses_test(value: Any, path: str) -> Any:
 
 # Filters ------------------------------------------------------------------------------------------
 
-def _entity_types(value: Any) -> list[str]:
-    result = []
-    for name in as_list(value, path="filter[entity]"):
-        key = name.strip().lower()
-        if _CATALOG.match(key):
-            key = "catalog_element"
-        key = ENTITY_SINGULARS.get(key, key)
-        if key not in ENTITY_PLURALS:
-            raise BadRequest(f"filter[entity]: unknown entity '{name}'; use one of: "
-                             + ", ".join(ENTITY_PLURALS) + ", catalog_{CATALOG_ID}")
-        if key not in result:
-            result.append(key)
-    return result
-
-
-def _type_clause(value: Any, dialect: str) -> ColumnElement[bool]:
+def _type_clause(types: list[str], dialect: str) -> ColumnElement[bool]:
     plain: list[str] = []
     options: list[ColumnElement[bool]] = []
-    for key in as_list(value, path="filter[type]"):
+    for key in types:
         match = _FIELD_TYPE.match(key)
         if match is None:
             plain.append(key)
@@ -186,56 +143,30 @@ def _type_clause(value: Any, dialect: str) -> ColumnElement[bool]:
     return or_(*options) if options else false()
 
 
-def _created_at(value: Any) -> ColumnElement[bool] | None:
-    """A timestamp (from), ``from,to``, ``[from,to]`` or ``[from]``/``[to]``; either bound may be empty."""
-    path = "filter[created_at]"
-    if isinstance(value, dict):
-        start, end = value.get("from"), value.get("to")
-    elif isinstance(value, list):
-        parts = [str(v) for v in value]
-        start, end = (parts[0] if parts else None), (parts[1] if len(parts) > 1 else None)
-    else:
-        start, _, end = str(value).partition(",")
-    parts_sql = []
-    if _present(start) and str(start).strip():
-        parts_sql.append(Event.created_at >= to_int(start, f"{path}[from]"))
-    if _present(end) and str(end).strip():
-        parts_sql.append(Event.created_at <= to_int(end, f"{path}[to]"))
-    return and_(*parts_sql) if parts_sql else None
-
-
-def filter_clauses(query: ListQuery, dialect: str) -> list[ColumnElement[bool]]:
-    f = query.filter
+def filter_clauses(f: EventFilter, dialect: str) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
-    if _present(f.get("id")):
-        uids = as_list(f["id"], path="filter[id]")
-        if len(uids) > MAX_IDS:
-            raise BadRequest(f"filter[id] takes at most {MAX_IDS} ids")
-        clauses.append(Event.uid.in_([uid.lower() for uid in uids]))
-    if _present(f.get("type")):
-        clauses.append(_type_clause(f["type"], dialect))
-    entities = _entity_types(f["entity"]) if _present(f.get("entity")) else []
+    if f.id:
+        clauses.append(Event.uid.in_(f.id))
+    if f.type:
+        clauses.append(_type_clause(f.type, dialect))
+    entities = f.entities
     if entities:
         clauses.append(Event.entity_type.in_(entities))
-    if _present(f.get("entity_id")):
+    if f.entity_id:
         if len(entities) != 1:
             raise BadRequest("filter[entity_id] needs exactly one filter[entity]")
-        ids = as_int_list(f["entity_id"], "filter[entity_id]")
-        if len(ids) > MAX_ENTITY_IDS:
-            raise BadRequest(f"filter[entity_id] takes at most {MAX_ENTITY_IDS} ids")
-        clauses.append(Event.entity_id.in_(ids))
-    if _present(f.get("created_by")):
-        users = as_int_list(f["created_by"], "filter[created_by]")
-        if len(users) > MAX_CREATED_BY:
-            raise BadRequest(f"filter[created_by] takes at most {MAX_CREATED_BY} users")
-        clauses.append(Event.created_by.in_(users))
-    if _present(f.get("created_at")):
-        clause = _created_at(f["created_at"])
-        if clause is not None:
-            clauses.append(clause)
+        clauses.append(Event.entity_id.in_(f.entity_id))
+    if f.created_by:
+        clauses.append(Event.created_by.in_(f.created_by))
+    if f.created_at is not None:
+        if f.created_at.from_ is not None:
+            clauses.append(Event.created_at >= f.created_at.from_)
+        if f.created_at.to is not None:
+            clauses.append(Event.created_at <= f.created_at.to)
     for side in ("value_after", "value_before"):
-        if _present(f.get(side)):
-            clauses += _value_filters(side, f[side], dialect)
+        value_filter = getattr(f, side)
+        if value_filter is not None:
+            clauses += _value_filters(side, value_filter, dialect)
     return clauses
 
 
@@ -268,8 +199,8 @@ def dialect_of(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 
 
-def list_statement(principal: Principal, query: ListQuery, dialect: str) -> Select[tuple[Event]]:
-    statement = select(Event).where(visibility(principal), *filter_clauses(query, dialect))
+def list_statement(principal: Principal, query: ListQuery, f: EventFilter, dialect: str) -> Select[tuple[Event]]:
+    statement = select(Event).where(visibility(principal), *filter_clauses(f, dialect))
     order = []
     for key, direction in query.order:
         column = Event.seq if key == "id" else Event.created_at
@@ -280,9 +211,19 @@ def list_statement(principal: Principal, query: ListQuery, dialect: str) -> Sele
     return statement.order_by(*order).offset(query.offset).limit(query.limit + 1)
 
 
-async def fetch_page(session: AsyncSession, statement: Select[tuple[Event]], limit: int) -> tuple[list[Event], bool]:
-    rows = list(await session.scalars(statement))
-    return rows[:limit], len(rows) > limit
+async def list_page(session: AsyncSession, principal: Principal, query: ListQuery, f: EventFilter
+                    ) -> tuple[list[Event], bool]:
+    """The page's events (one statement: limit + 1 rows) and whether another page follows."""
+    rows = list(await session.scalars(list_statement(principal, query, f, dialect_of(session))))
+    return rows[:query.limit], len(rows) > query.limit
+
+
+async def account_language(session: AsyncSession, principal: Principal) -> str:
+    """The account's language (the default of ``language_code``)."""
+    account = await session.get(Account, principal.account_id)
+    if account is None:
+        raise Unauthorized("The account no longer exists")
+    return account.language
 
 
 async def get_visible(session: AsyncSession, principal: Principal, uid: str) -> Event | None:

@@ -1,19 +1,25 @@
-"""The event object (spec §11.3) and the event types list (§11.1) on the wire."""
+"""The event object (spec §11.3) and the event types list (§11.1) on the wire: the rendering and the
+response models that document it (the queries are in :mod:`kanbo.events.query_wire`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 from starlette.requests import Request
 
 from kanbo.events.repository import EmbeddedNote, note_ids
 from kanbo.events.types import ENTITY_PLURALS, EVENT_TYPES
 from kanbo.http.hal import href
+from kanbo.http.wire import OutModel, SelfLinks, hal_page
 from kanbo.models.events import Event
 
 BASE = "/api/v4/events"
 
+
+# Responses ----------------------------------------------------------------------------------------
 
 @dataclass
 class Embeds:
@@ -70,3 +76,48 @@ def render_types(request: Request, lang: str) -> dict[str, Any]:
         "_links": {"self": href(request, f"{BASE}/types", query)},
         "_embedded": {"events_types": items},
     }
+
+
+class EventEntity(OutModel):
+    id: int
+    name: str | SkipJsonSchema[None] = Field(None, description="With with=lead_name, contact_name or company_name")
+    links: SelfLinks = Field(alias="_links")
+
+
+class EventEmbedded(OutModel):
+    entity: EventEntity
+    note: dict[str, Any] | SkipJsonSchema[None] = Field(None, description="With with=note: the note, as the notes "
+                                                                          "API renders it")
+
+
+class EventOut(OutModel):
+    id: str = Field(description="ULID-shaped")
+    type: str
+    entity_id: int
+    entity_type: str = Field(description="Singular: lead, contact, company, task…")
+    created_by: int = Field(description="0: the robot")
+    created_at: int
+    value_after: list[dict[str, Any]]
+    value_before: list[dict[str, Any]]
+    account_id: int
+    links: SelfLinks = Field(alias="_links")
+    embedded: EventEmbedded = Field(alias="_embedded")
+
+
+class EventTypeOut(OutModel):
+    key: str
+    type: int
+    lang: str
+
+
+class EventTypesEmbedded(OutModel):
+    events_types: list[EventTypeOut]
+
+
+class EventTypesOut(OutModel):
+    total_items: int = Field(alias="_total_items")
+    links: SelfLinks = Field(alias="_links")
+    embedded: EventTypesEmbedded = Field(alias="_embedded")
+
+
+EventsPage = hal_page("EventsPage", "events", EventOut)

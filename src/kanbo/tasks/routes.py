@@ -2,192 +2,182 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Annotated
 
-from fastapi import APIRouter, Depends
-from sqlalchemy import ColumnElement, Select, false, select
-from starlette.responses import Response
+from fastapi import APIRouter, Depends, Header
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 
-from kanbo.accounts import rights
 from kanbo.auth.context import Ctx, api_context
-from kanbo.core.errors import BadRequest, Unprocessable
-from kanbo.core.principal import Principal
-from kanbo.core.values import as_int
 from kanbo.entities.fields import users_map
-from kanbo.entities.kinds import kind_of
-from kanbo.entities.repository import fetch_page, if_modified_since, range_clause
-from kanbo.http.body import read_batch, read_json, read_object
+from kanbo.entities.repository import if_modified_since
+from kanbo.http.body import read_json
 from kanbo.http.hal import collection, created, item
-from kanbo.http.query import ListQuery, as_int_list, as_list, parse_list_query, parse_query_string, to_int
 from kanbo.http.responses import HalResponse, no_content
 from kanbo.http.route import TxRoute
-from kanbo.models.activity import Task
+from kanbo.http.wire import HAL, WIRE_BODY, batch, body, query, responses, validate_batch
+from kanbo.tasks import repository as repo
 from kanbo.tasks import service
 from kanbo.tasks import types as task_types
-from kanbo.tasks.wire import BASE, render_task, write_result
-
-router = APIRouter(route_class=TxRoute)
-router.include_router(task_types.router)
-
-ORDERABLE = ("created_at", "complete_till", "id")
-# Kommo's entity types; customers exist there but not in Kanbo, so they simply match nothing.
-FILTER_ENTITY_TYPES = ("leads", "contacts", "companies", "customers")
-
-
-def _present(value: Any) -> bool:
-    return value not in (None, "", [], {})
-
-
-def _is_completed(value: Any) -> bool:
-    if isinstance(value, list):
-        value = value[-1] if value else ""
-    text = str(value).strip().lower()
-    if text in ("1", "true", "y", "yes"):
-        return True
-    if text in ("0", "false", "n", "no"):
-        return False
-    raise BadRequest("filter[is_completed] must be 1, 0, true or false")
-
-
-def _entity_types(value: Any) -> list[str]:
-    names = []
-    for raw in as_list(value, path="filter[entity_type]"):
-        kind = kind_of(raw.lower())
-        if kind is not None:
-            names.append(kind.name)
-        elif raw.lower() not in ("customers", "customer"):
-            raise BadRequest(f"filter[entity_type]: '{raw}' is not one of {', '.join(FILTER_ENTITY_TYPES)}")
-    return names
+from kanbo.tasks.types_wire import (
+    TYPES_BASE,
+    TaskTypeIn,
+    TaskTypeOut,
+    TaskTypePatch,
+    TaskTypesPage,
+    TaskTypesWritten,
+    render_custom_type,
+    with_link,
+)
+from kanbo.tasks.wire import (
+    BASE,
+    TaskGet,
+    TaskIn,
+    TaskList,
+    TaskOut,
+    TaskPatch,
+    TaskRef,
+    TasksAdded,
+    TasksPage,
+    TasksUpdated,
+    TaskUpdate,
+    TaskUpdated,
+    render_task,
+    write_result,
+)
 
 
-def filters(query: ListQuery) -> list[ColumnElement[bool]]:
-    f = query.filter
-    clauses: list[ColumnElement[bool]] = []
-    for key in ("id", "responsible_user_id", "created_by"):
-        if _present(f.get(key)):
-            clauses.append(getattr(Task, key).in_(as_int_list(f[key], f"filter[{key}]")))
-    type_ids: list[int] = []
-    for key in ("task_type", "task_type_id"):
-        if _present(f.get(key)):
-            type_ids += as_int_list(f[key], f"filter[{key}]")
-    if type_ids:
-        clauses.append(Task.task_type_id.in_(type_ids))
-    if _present(f.get("is_completed")):
-        clauses.append(Task.is_completed.is_(_is_completed(f["is_completed"])))
-    if _present(f.get("entity_id")) and not _present(f.get("entity_type")):
-        raise BadRequest("filter[entity_id] requires filter[entity_type]")
-    if _present(f.get("entity_type")):
-        names = _entity_types(f["entity_type"])
-        clauses.append(Task.entity_type.in_(names) if names else false())
-        if _present(f.get("entity_id")):
-            clauses.append(Task.entity_id.in_(as_int_list(f["entity_id"], "filter[entity_id]")))
-    if _present(f.get("updated_at")):
-        value = f["updated_at"]
-        if isinstance(value, dict):
-            clause = range_clause(Task.updated_at, value, "filter[updated_at]")
-            if clause is not None:
-                clauses.append(clause)
-        else:  # a single timestamp: modified at or after it
-            if isinstance(value, list):
-                value = value[-1]
-            clauses.append(Task.updated_at >= to_int(value, "filter[updated_at]"))
-    return clauses
+class _HalDocumented(JSONResponse):
+    """Only for the OpenAPI document (handlers return their own responses): FastAPI writes
+    ``{"type": "string"}`` beside the success model when the route's response class is no ``JSONResponse``."""
+
+    media_type = HAL
 
 
-def list_statement(principal: Principal, query: ListQuery, modified_since: int | None) -> Select[Any]:
-    clauses = [Task.is_deleted.is_(query.has("only_deleted")),
-               *rights.visible(principal, service.ENTITY, Task), *filters(query)]
-    if modified_since is not None:
-        clauses.append(Task.updated_at >= modified_since)
-    order = [getattr(Task, key).desc() if direction == "desc" else getattr(Task, key).asc()
-             for key, direction in query.order]
-    if not any(key == "id" for key, _ in query.order):
-        order.append(Task.id.asc())
-    return select(Task).where(*clauses).order_by(*order).offset(query.offset).limit(query.limit + 1)
+router = APIRouter(route_class=TxRoute, default_response_class=_HalDocumented)
 
 
-async def _visible(ctx: Ctx, task_id: int, *, include_deleted: bool = False) -> Task | None:
-    clauses = [Task.id == task_id, *rights.visible(ctx.principal, service.ENTITY, Task)]
-    if not include_deleted:
-        clauses.append(Task.is_deleted.is_(False))
-    row: Task | None = await ctx.session.scalar(select(Task).where(*clauses))
-    return row
+# Rights that do not depend on the body are checked before it is read: a user who may not add tasks
+# (or change task types) gets 403 whatever they send.
+
+async def adding_context(ctx: Ctx = Depends(api_context)) -> Ctx:
+    service.require_adder(ctx.principal)
+    return ctx
 
 
-def _ids_body(data: Any) -> list[int]:
-    """``[{"id": 1}, …]`` or ``[1, 2]`` → ids."""
-    if isinstance(data, dict):
-        data = [data]
-    if not isinstance(data, list) or not data:
-        raise BadRequest('Send a JSON array of objects with an id: [{"id": 1}]')
-    if len(data) > 250:
-        raise Unprocessable("Limit 250 per page")
-    ids = []
-    for index, entry in enumerate(data):
-        number = as_int(entry.get("id") if isinstance(entry, dict) else entry)
-        if number is None or number < 1:
-            raise BadRequest(f"Item {index}: id must be a positive integer")
-        ids.append(number)
-    return ids
+async def types_admin_context(ctx: Ctx = Depends(api_context)) -> Ctx:
+    task_types.require_writer(ctx.principal)
+    return ctx
 
 
-@router.get(BASE)
-async def list_tasks(ctx: Ctx = Depends(api_context)) -> Response:
-    """A page in a fixed number of statements: the users (for ``group_id``) and the page (limit + 1)."""
-    query = parse_list_query(ctx.request.scope.get("query_string", b""), orderable=ORDERABLE)
-    statement = list_statement(ctx.principal, query, if_modified_since(ctx.request.headers.get("if-modified-since")))
-    rows, has_next = await fetch_page(ctx.session, statement, query.limit)
+async def _task_refs(request: Request) -> list[TaskRef]:
+    """The trash batch: ``[{"id": 1}, …]``, or bare ids ``[1, 2]``."""
+    data = await read_json(request)
+    if isinstance(data, list):
+        data = [entry if isinstance(entry, Mapping) else {"id": entry} for entry in data]
+    return validate_batch(TaskRef, data)
+
+
+setattr(_task_refs, WIRE_BODY, getattr(batch(TaskRef).dependency, WIRE_BODY))  # documented as a batch
+
+
+# Task types (declared first: ``/tasks/types`` is not a task) --------------------------------------
+
+@router.get(TYPES_BASE, name="list_types", responses=responses(TaskTypesPage))
+async def list_types(ctx: Ctx = Depends(api_context)) -> Response:
+    """FOLLOW_UP and MEETING, then the account's own types: the list ``with=task_types`` embeds."""
+    items = [with_link(ctx.request, body) for body in await task_types.list_types(ctx.session, ctx.principal)]
+    return collection(ctx.request, "task_types", items, extra={"_total_items": len(items)})
+
+
+@router.get(TYPES_BASE + "/{type_id:id}", name="get_type", responses=responses(TaskTypeOut, empty=True))
+async def get_type(type_id: int, ctx: Ctx = Depends(api_context)) -> Response:
+    found = await task_types.get_type(ctx.session, ctx.principal, type_id)
+    return HalResponse(with_link(ctx.request, found)) if found is not None else no_content()
+
+
+@router.post(TYPES_BASE, name="add_types", responses=responses(TaskTypesWritten))
+async def add_types(ctx: Ctx = Depends(types_admin_context), items: list[TaskTypeIn] = batch(TaskTypeIn)) -> Response:
+    rows = await task_types.add(ctx.session, ctx.principal, items)
+    return created(ctx.request, "task_types",
+                   [{**with_link(ctx.request, render_custom_type(row)), "request_id": rid} for rid, row in rows])
+
+
+@router.patch(TYPES_BASE + "/{type_id:id}", name="update_type", responses=responses(TaskTypeOut))
+async def update_type(type_id: int, ctx: Ctx = Depends(types_admin_context),
+                      data: TaskTypePatch = body(TaskTypePatch)) -> Response:
+    row = await task_types.update(ctx.session, ctx.principal, type_id, data)
+    return HalResponse(with_link(ctx.request, render_custom_type(row)))
+
+
+@router.delete(TYPES_BASE + "/{type_id:id}", name="delete_type", responses=responses())
+async def delete_type(type_id: int, ctx: Ctx = Depends(types_admin_context)) -> Response:
+    await task_types.delete(ctx.session, ctx.principal, type_id)
+    return no_content()
+
+
+# Tasks --------------------------------------------------------------------------------------------
+
+@router.get(BASE, name="list_tasks", responses=responses(TasksPage, empty=True))
+async def list_tasks(
+    ctx: Ctx = Depends(api_context),
+    params: TaskList = query(TaskList),
+    if_modified: Annotated[str | None, Header(
+        alias="If-Modified-Since", description="An HTTP-date: only tasks changed at or after it")] = None,
+) -> Response:
+    """A page in a fixed number of statements: the page (limit + 1) and the users (for ``group_id``)."""
+    q = params.list_query()
+    rows, has_next = await repo.list_page(ctx.session, ctx.principal, q, params.filter, if_modified_since(if_modified))
     if not rows:
         return no_content()
     users = await users_map(ctx.session)
-    return collection(ctx.request, "tasks", [render_task(ctx.request, row, users) for row in rows], query,
+    return collection(ctx.request, "tasks", [render_task(ctx.request, row, users) for row in rows], q,
                       has_next=has_next)
 
 
-@router.get(BASE + "/{task_id:id}")
-async def get_task(task_id: int, ctx: Ctx = Depends(api_context)) -> Response:
-    with_ = frozenset(as_list(parse_query_string(ctx.request.scope.get("query_string", b"")).get("with")))
-    row = await _visible(ctx, task_id, include_deleted="only_deleted" in with_)
+@router.get(BASE + "/{task_id:id}", name="get_task", responses=responses(TaskOut, empty=True))
+async def get_task(task_id: int, ctx: Ctx = Depends(api_context), params: TaskGet = query(TaskGet)) -> Response:
+    row = await repo.get_visible(ctx.session, ctx.principal, task_id, include_deleted="only_deleted" in params.with_)
     if row is None:
         return no_content()
     return item(ctx.request, render_task(ctx.request, row, await users_map(ctx.session)))
 
 
-@router.post(BASE)
-async def add_tasks(ctx: Ctx = Depends(api_context)) -> Response:
-    results = await service.add(ctx.session, ctx.principal, await read_batch(ctx.request))
+@router.post(BASE, name="add_tasks", responses=responses(TasksAdded))
+async def add_tasks(ctx: Ctx = Depends(adding_context), items: list[TaskIn] = batch(TaskIn)) -> Response:
+    results = await service.add(ctx.session, ctx.principal, items)
     return created(ctx.request, "tasks", [write_result(ctx.request, row, rid, updated=False) for rid, row in results])
 
 
-@router.patch(BASE)
-async def update_tasks(ctx: Ctx = Depends(api_context)) -> Response:
-    results = await service.update_many(ctx.session, ctx.principal, await read_batch(ctx.request))
+@router.patch(BASE, name="update_tasks", responses=responses(TasksUpdated))
+async def update_tasks(ctx: Ctx = Depends(api_context), items: list[TaskUpdate] = batch(TaskUpdate)) -> Response:
+    results = await service.update_many(ctx.session, ctx.principal, items)
     return created(ctx.request, "tasks", [write_result(ctx.request, row, rid, updated=True) for rid, row in results])
 
 
-@router.patch(BASE + "/{task_id:id}")
-async def update_task(task_id: int, ctx: Ctx = Depends(api_context)) -> Response:
-    data = await read_object(ctx.request)
-    results = await service.update_many(ctx.session, ctx.principal, [("0", data)], fixed_id=task_id)
-    return HalResponse(write_result(ctx.request, results[0][1], None, updated=True))
+@router.patch(BASE + "/{task_id:id}", name="update_task", responses=responses(TaskUpdated))
+async def update_task(task_id: int, ctx: Ctx = Depends(api_context), data: TaskPatch = body(TaskPatch)) -> Response:
+    row = await service.update_one(ctx.session, ctx.principal, task_id, data)
+    return HalResponse(write_result(ctx.request, row, None, updated=True))
 
 
-@router.delete(BASE + "/{task_id:id}")
+@router.delete(BASE + "/{task_id:id}", name="delete_task", responses=responses())
 async def delete_task(task_id: int, ctx: Ctx = Depends(api_context)) -> Response:
     await service.trash(ctx.session, ctx.principal, [task_id])
     return no_content()
 
 
-@router.delete(BASE)
-async def delete_tasks(ctx: Ctx = Depends(api_context)) -> Response:
-    await service.trash(ctx.session, ctx.principal, _ids_body(await read_json(ctx.request)))
+@router.delete(BASE, name="delete_tasks", responses=responses())
+async def delete_tasks(ctx: Ctx = Depends(api_context), refs: list[TaskRef] = Depends(_task_refs)) -> Response:
+    await service.trash(ctx.session, ctx.principal, [ref.id for ref in refs])
     return no_content()
 
 
-@router.post(BASE + "/{task_id:id}/restore")
+@router.post(BASE + "/{task_id:id}/restore", name="restore_task", responses=responses(TaskOut, empty=True))
 async def restore_task(task_id: int, ctx: Ctx = Depends(api_context)) -> Response:
     await service.restore(ctx.session, ctx.principal, [task_id])
-    row = await _visible(ctx, task_id)
+    row = await repo.get_visible(ctx.session, ctx.principal, task_id)
     if row is None:
         return no_content()
     return item(ctx.request, render_task(ctx.request, row, await users_map(ctx.session)))

@@ -1,13 +1,14 @@
 """Adding, changing, completing, trashing and restoring tasks (spec §9, §24).
 
-Batches are atomic: every item is parsed and checked (users, task types, the entities tasks attach
-to) before anything is written. After every write the ``closest_task_at`` of each entity a task left
+Items come validated by their wire models (:mod:`kanbo.tasks.wire`); what needs the database is checked
+here. Batches are atomic: every item is checked (users, task types, the entities tasks attach to)
+before anything is written. After every write the ``closest_task_at`` of each entity a task left
 or joined is recomputed with one UPDATE per entity type, whatever the size of the batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,20 +19,16 @@ from kanbo.accounts import rights
 from kanbo.core.errors import Errors, Forbidden, NotFound, ValidationFailed
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
-from kanbo.core.values import MAX_INT, as_int
-from kanbo.custom_fields.types import as_bool, as_text, as_timestamp
-from kanbo.entities.fields import UserInfo, actor_field, int_field, user_field, users_map
-from kanbo.entities.kinds import KINDS, kind_of
+from kanbo.entities.fields import UserInfo, users_map
+from kanbo.entities.kinds import KINDS
 from kanbo.events.service import Change, actor_id, record_many
 from kanbo.models.activity import Task
 from kanbo.notes.service import add_note
+from kanbo.tasks.repository import ENTITY
 from kanbo.tasks.types import valid_type_ids
+from kanbo.tasks.wire import TaskFields, TaskIn, TaskPatch, TaskUpdate
 
-Items = list[tuple[str, dict[str, Any]]]
-ENTITY = "tasks"  # the rights key
 EVENT_ENTITY = "task"
-MAX_DURATION = 2**31 - 1
-MAX_TEXT = 65535  # also the longest text a task_result note holds
 _TRACKED = ("responsible_user_id", "task_type_id", "text", "complete_till", "is_completed", "result_text")
 
 
@@ -57,132 +54,72 @@ async def _batch(session: AsyncSession, principal: Principal) -> _Batch:
     return _Batch(session, principal, await users_map(session), await valid_type_ids(session))
 
 
-# Parsing ----------------------------------------------------------------------------------------
+# Checks -----------------------------------------------------------------------------------------
 
-def _text(b: _Batch, item: dict[str, Any], rid: str, values: dict[str, Any], created: bool) -> None:
-    raw = item.get("text")
-    if raw is None and not created:
-        return  # PATCH bodies echoing whole tasks may carry nulls
-    text = as_text(raw) if raw is not None else None
-    if raw is not None and text is None:
-        b.errors.add(rid, "text", "This value should be of type string.", "InvalidType")
-    elif text is None or not text.strip():
-        b.errors.add(rid, "text", "This value should not be blank.", "NotBlank")
-    elif len(text) > MAX_TEXT:
-        b.errors.add(rid, "text", f"This value is too long ({MAX_TEXT} characters at most).", "TooLong")
-    else:
-        values["text"] = text.strip()
+def _user(b: _Batch, rid: str, key: str, user_id: int | None, *, robot: bool = False) -> int | None:
+    """A user id that names an active user of the account (``created_by``/``updated_by``: any user of
+    the account, or 0 for the robot)."""
+    if user_id is None or (robot and user_id == 0):
+        return user_id
+    info = b.users.get(user_id)
+    if info is None or not (robot or info.is_active):
+        b.errors.add(rid, key, f"User {user_id} is not {'a' if robot else 'an active'} user of this account.",
+                     "NotSupportedChoice")
+        return None
+    return user_id
 
 
-def _deadline(b: _Batch, item: dict[str, Any], rid: str, values: dict[str, Any], created: bool) -> None:
-    raw = item.get("complete_till")
-    if raw is None:
-        if created:
-            b.errors.add(rid, "complete_till", "This value should not be blank.", "NotBlank")
+def _entity(b: _Batch, item: TaskFields, rid: str, row: Task | None, plan: _Plan) -> None:
+    given = item.model_fields_set
+    if row is not None and "entity_id" not in given and "entity_type" not in given:
         return
-    stamp = as_timestamp(raw)
-    if stamp is None or not 0 <= stamp <= MAX_INT:
-        b.errors.add(rid, "complete_till", "This value should be a unix timestamp or an RFC 3339 date.",
-                     "InvalidType")
-    else:
-        values["complete_till"] = stamp
-
-
-def _result(b: _Batch, item: dict[str, Any], rid: str) -> str | None:
-    """``{"text": …}``; ``null``, ``[]`` (how a task without result is rendered) and ``{}`` mean none."""
-    raw = item.get("result")
-    if isinstance(raw, dict):
-        raw, path = raw.get("text"), "result.text"
-    else:
-        path = "result"
-    if raw is None or raw == [] or raw == "":
-        return None
-    text = as_text(raw)
-    if text is None:
-        b.errors.add(rid, path, 'This value should be an object {"text": string}.' if path == "result"
-                     else "This value should be of type string.", "InvalidType")
-        return None
-    if len(text) > MAX_TEXT:
-        b.errors.add(rid, path, f"This value is too long ({MAX_TEXT} characters at most).", "TooLong")
-        return None
-    return text.strip() or None
-
-
-def _entity(b: _Batch, item: dict[str, Any], rid: str, row: Task | None, plan: _Plan) -> None:
-    created = row is None
-    if not created and "entity_id" not in item and "entity_type" not in item:
-        return
-    raw_type = item.get("entity_type", row.entity_type if row else None)
-    raw_id = item.get("entity_id", row.entity_id if row else None)
-    if raw_id in (None, 0, "", "0"):  # PHP's empty(): no entity
-        if "entity_type" in item and item["entity_type"] not in (None, ""):
+    kind = item.entity_kind if "entity_type" in given else row.entity_type if row else None
+    entity_id = item.entity_id if "entity_id" in given else row.entity_id if row else None
+    if entity_id is None:  # null, 0, "0" or "": no entity
+        if item.entity_type is not None:
             b.errors.add(rid, "entity_id", "entity_id is required with entity_type.", "NotBlank")
             return
         plan.values.update(entity_type=None, entity_id=None)
         return
-    entity_id = as_int(raw_id)
-    if entity_id is None or entity_id < 1:
-        b.errors.add(rid, "entity_id", "This value should be a positive integer.", "InvalidType")
-        return
-    if raw_type in (None, ""):
+    if kind is None:
         b.errors.add(rid, "entity_type", "entity_type is required with entity_id.", "NotBlank")
         return
-    kind = kind_of(raw_type) if isinstance(raw_type, str) else None
-    if kind is None:
-        b.errors.add(rid, "entity_type", "Tasks attach to leads, contacts or companies.", "NotSupportedChoice")
-        return
-    plan.values.update(entity_type=kind.name, entity_id=entity_id)
-    if row is None or (row.entity_type, row.entity_id) != (kind.name, entity_id):
-        plan.attach = (kind.name, entity_id)
+    plan.values.update(entity_type=kind, entity_id=entity_id)
+    if row is None or (row.entity_type, row.entity_id) != (kind, entity_id):
+        plan.attach = (kind, entity_id)
 
 
-def _parse(b: _Batch, item: dict[str, Any], rid: str, row: Task | None) -> _Plan:
-    """Column values from one item. Read-only keys clients echo (id, group_id, account_id, _links…)
-    are ignored; nulls in a PATCH leave the value as it is."""
+def _plan(b: _Batch, item: TaskFields, rid: str, row: Task | None) -> _Plan:
+    """Column values from one validated item; nulls leave the value as it is."""
     created = row is None
-    errors = b.errors
     plan = _Plan(rid, row, {})
     values = plan.values
-    _text(b, item, rid, values, created)
-    _deadline(b, item, rid, values, created)
-    responsible = user_field(item, "responsible_user_id", errors, rid, b.users)
+    for key in ("text", "complete_till", "duration", "is_completed"):
+        if getattr(item, key) is not None:
+            values[key] = getattr(item, key)
+    responsible = _user(b, rid, "responsible_user_id", item.responsible_user_id)
     if responsible is not None:
         values["responsible_user_id"] = responsible
-    type_key = "task_type_id" if item.get("task_type_id") is not None else "task_type"
-    type_id = int_field(item, type_key, errors, rid, path="task_type_id", minimum=None)
+    type_id = item.type_id
     if type_id is not None:
         if type_id in b.type_ids:
             values["task_type_id"] = type_id
         else:
-            errors.add(rid, "task_type_id", f"Task type {type_id} does not exist.", "NotSupportedChoice")
-    if item.get("duration") is not None:
-        duration = as_int(item["duration"])
-        if duration is None or not 0 <= duration <= MAX_DURATION:
-            errors.add(rid, "duration", "This value should be a whole number of seconds, 0 or more.",
-                       "InvalidType")
-        else:
-            values["duration"] = duration
-    if item.get("is_completed") is not None:
-        flag = as_bool(item["is_completed"])
-        if flag is None:
-            errors.add(rid, "is_completed", "This value should be of type bool.", "InvalidType")
-        else:
-            values["is_completed"] = flag
+            b.errors.add(rid, "task_type_id", f"Task type {type_id} does not exist.", "NotSupportedChoice")
     _entity(b, item, rid, row, plan)
     for key in ("created_by", "updated_by"):
-        actor = actor_field(item, key, errors, rid, b.users)
+        actor = _user(b, rid, key, getattr(item, key), robot=True)
         if actor is not None and (created or key == "updated_by"):
             values[key] = actor
     for key in ("created_at", "updated_at"):
-        stamp = int_field(item, key, errors, rid)
-        if stamp is not None and (created or key == "updated_at"):
-            values[key] = stamp
-    plan.result = _result(b, item, rid)
+        if getattr(item, key) is not None and (created or key == "updated_at"):
+            values[key] = getattr(item, key)
+    plan.result = item.result_text
     if plan.result is not None and plan.result != (row.result_text if row else None):
         completed = values.get("is_completed", row.is_completed if row else False)
         if not completed:
-            errors.add(rid, "result", "A result is given when completing the task (is_completed: true).",
-                       "InvalidValue")
+            b.errors.add(rid, "result", "A result is given when completing the task (is_completed: true).",
+                         "InvalidValue")
     return plan
 
 
@@ -259,11 +196,16 @@ def _diff(row: Task, before: dict[str, Any]) -> list[Change]:
 
 # Writes -----------------------------------------------------------------------------------------
 
-async def add(session: AsyncSession, principal: Principal, items: Items) -> list[tuple[str, Task]]:
+def require_adder(principal: Principal) -> None:
+    """403 unless the principal may add tasks at all (checked before the body is read)."""
     if not rights.may(principal, ENTITY, "add"):
         raise Forbidden("You may not add tasks")
+
+
+async def add(session: AsyncSession, principal: Principal, items: Sequence[TaskIn]) -> list[tuple[str, Task]]:
+    require_adder(principal)
     b = await _batch(session, principal)
-    plans = [_parse(b, item, rid, None) for rid, item in items]
+    plans = [_plan(b, item, item.request_id or str(index), None) for index, item in enumerate(items)]
     await _check_entities(b, plans)
     b.errors.raise_if_any()
     stamp, actor = now(), actor_id(principal)
@@ -288,23 +230,27 @@ async def add(session: AsyncSession, principal: Principal, items: Items) -> list
     return [(plan.request_id, row) for plan, row in zip(plans, rows, strict=True)]
 
 
-async def update_many(session: AsyncSession, principal: Principal, items: Items, *,
-                      fixed_id: int | None = None) -> list[tuple[str, Task]]:
+async def update_many(session: AsyncSession, principal: Principal, items: Sequence[TaskUpdate]
+                      ) -> list[tuple[str, Task]]:
     """Edit, complete (``is_completed: true`` with an optional ``result``) or reopen tasks."""
+    return await _update(session, principal, [(item.request_id or str(index), item.id, item)
+                                              for index, item in enumerate(items)])
+
+
+async def update_one(session: AsyncSession, principal: Principal, task_id: int, data: TaskPatch) -> Task:
+    """``PATCH /api/v4/tasks/{id}``: a task that is missing (or in the trash) is a 404."""
+    return (await _update(session, principal, [("0", task_id, data)], single=True))[0][1]
+
+
+async def _update(session: AsyncSession, principal: Principal, items: list[tuple[str, int, TaskFields]], *,
+                  single: bool = False) -> list[tuple[str, Task]]:
     b = await _batch(session, principal)
-    ids: list[int] = []
-    for rid, item in items:
-        task_id = fixed_id if fixed_id is not None else int_field(item, "id", b.errors, rid, minimum=1)
-        if task_id is None and item.get("id") is None:
-            b.errors.add(rid, "id", "This value should not be blank.", "NotBlank")
-        ids.append(task_id or 0)
-    b.errors.raise_if_any()
     rows = {row.id: row for row in await session.scalars(
-        select(Task).where(Task.id.in_(set(ids)), Task.is_deleted.is_(False)))}
-    if fixed_id is not None and fixed_id not in rows:
-        raise NotFound(f"Task {fixed_id} not found")
+        select(Task).where(Task.id.in_({task_id for _, task_id, _ in items}), Task.is_deleted.is_(False)))}
+    if single and items[0][1] not in rows:
+        raise NotFound(f"Task {items[0][1]} not found")
     plans = []
-    for (rid, item), task_id in zip(items, ids, strict=True):
+    for rid, task_id, item in items:
         row = rows.get(task_id)
         if row is None:
             b.errors.add(rid, "id", f"Task {task_id} not found.", "NotFound")
@@ -312,7 +258,7 @@ async def update_many(session: AsyncSession, principal: Principal, items: Items,
         info = b.users.get(row.responsible_user_id)
         if not rights.may_row(principal, ENTITY, "edit", row.responsible_user_id, info.group_id if info else None):
             raise Forbidden(f"You may not edit task {task_id}")
-        plans.append(_parse(b, item, rid, row))
+        plans.append(_plan(b, item, rid, row))
     await _check_entities(b, plans)
     b.errors.raise_if_any()
     stamp, actor = now(), actor_id(principal)
