@@ -30,7 +30,8 @@ from schemathesis.specs.openapi.checks import (
 # The domains whose every operation is typed (operation ids ``<domain>.<route name>``);
 # KANBO_SCHEMATHESIS_DOMAINS=a,b runs only those.
 TYPED = [d for d in os.environ.get("KANBO_SCHEMATHESIS_DOMAINS", "").split(",") if d] or [
-    "accounts", "calls", "custom_fields", "entities", "leads", "links", "notes", "pipelines", "tags",
+    "accounts", "calls", "custom_fields", "entities", "events", "leads", "links", "notes", "pipelines", "tags",
+    "tasks",
 ]
 
 EXAMPLES = int(os.environ.get("KANBO_SCHEMATHESIS_EXAMPLES", "120"))

@@ -142,10 +142,6 @@ class EventList(ListParams):
 
     orderable = ("created_at", "id")
 
-    # ``limit=`` is the default page size (ListParams' own ``limit`` fails on it with a 500)
-    limit: Annotated[Annotated[int, Field(ge=1)] | None, BeforeValidator(_last),
-                     Field(description="Items per page")] = None
-
     filter: Annotated[EventFilter, BeforeValidator(lambda v: v or {})] = Field(  # type: ignore[assignment]
         default_factory=EventFilter)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from fastapi import APIRouter, Depends
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from kanbo.auth.context import Ctx, api_context
 from kanbo.events import repository as repo
@@ -15,18 +15,10 @@ from kanbo.events.wire import BASE, Embeds, EventOut, EventsPage, EventTypesOut,
 from kanbo.http.hal import collection
 from kanbo.http.responses import HalResponse, no_content
 from kanbo.http.route import TxRoute
-from kanbo.http.wire import HAL, query, responses
+from kanbo.http.wire import query, responses
 from kanbo.models.events import Event
 
-
-class _HalDocumented(JSONResponse):
-    """Only for the OpenAPI document (handlers return their own responses): FastAPI writes
-    ``{"type": "string"}`` beside the success model when the route's response class is no ``JSONResponse``."""
-
-    media_type = HAL
-
-
-router = APIRouter(route_class=TxRoute, default_response_class=_HalDocumented)
+router = APIRouter(route_class=TxRoute)
 _UID = re.compile(r"^[0-9A-Za-z]{1,26}$")
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from kanbo.auth.context import Ctx, api_context
 from kanbo.entities.fields import users_map
@@ -16,7 +16,7 @@ from kanbo.http.body import read_json
 from kanbo.http.hal import collection, created, item
 from kanbo.http.responses import HalResponse, no_content
 from kanbo.http.route import TxRoute
-from kanbo.http.wire import HAL, WIRE_BODY, batch, body, query, responses, validate_batch
+from kanbo.http.wire import WIRE_BODY, batch, body, query, responses, validate_batch
 from kanbo.tasks import repository as repo
 from kanbo.tasks import service
 from kanbo.tasks import types as task_types
@@ -47,15 +47,7 @@ from kanbo.tasks.wire import (
     write_result,
 )
 
-
-class _HalDocumented(JSONResponse):
-    """Only for the OpenAPI document (handlers return their own responses): FastAPI writes
-    ``{"type": "string"}`` beside the success model when the route's response class is no ``JSONResponse``."""
-
-    media_type = HAL
-
-
-router = APIRouter(route_class=TxRoute, default_response_class=_HalDocumented)
+router = APIRouter(route_class=TxRoute)
 
 
 # Rights that do not depend on the body are checked before it is read: a user who may not add tasks

@@ -235,10 +235,6 @@ class TaskList(ListParams):
 
     orderable = ("created_at", "complete_till", "id")
 
-    # ``limit=`` is the default page size (ListParams' own ``limit`` fails on it with a 500)
-    limit: Annotated[Annotated[int, Field(ge=1)] | None, BeforeValidator(_last),
-                     Field(description="Items per page")] = None
-
     filter: Annotated[TaskFilter, BeforeValidator(lambda v: v or {})] = Field(  # type: ignore[assignment]
         default_factory=TaskFilter)
 
