@@ -214,7 +214,8 @@ async def test_filter_by_value(client, tenant, log, form, expected):
 
 
 async def test_unknown_value_filters_are_rejected(client, tenant, log):
-    assert "filter.value_after.color (NotSupportedChoice)" in await _bad(client, tenant, "filter[value_after][color]=red")
+    assert "filter.value_after.color (NotSupportedChoice)" in await _bad(
+        client, tenant, "filter[value_after][color]=red")
     assert "filter.value_before (InvalidType)" in await _bad(client, tenant, "filter[value_before]=5")
     assert "filter.value_after.leads_statuses.0 (InvalidType)" in await _bad(
         client, tenant, "filter[value_after][leads_statuses]=142")

@@ -32,7 +32,7 @@ from kanbo.core.errors import Errors, FieldError, Forbidden, ItemErrors, KanboEr
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
 from kanbo.custom_fields.values import find_by_identity
-from kanbo.entities.fields import UserInfo, actor_field, user_field, users_map
+from kanbo.entities.users import UserInfo, active_user, known_actor, users_map
 from kanbo.models.accounts import Account
 from kanbo.models.entities import Lead, LeadContact
 from kanbo.notes.service import add_note
@@ -67,9 +67,8 @@ def check_call(call: CallIn, users: dict[int, UserInfo]) -> Errors:
     """The checks that need the account: ``responsible_user_id`` names an active user, ``created_by`` a
     user or the robot (0)."""
     problems = Errors()
-    values = call.model_dump(include={"responsible_user_id", "created_by"})
-    user_field(values, "responsible_user_id", problems, _request_id(call), users)
-    actor_field(values, "created_by", problems, _request_id(call), users)
+    active_user(call.responsible_user_id, users, problems, _request_id(call), "responsible_user_id")
+    known_actor(call.created_by, users, problems, _request_id(call), "created_by")
     return problems
 
 

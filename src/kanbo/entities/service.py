@@ -21,7 +21,7 @@ from kanbo.core.time import now
 from kanbo.custom_fields.values import event_changes, load_catalog, reindex, write_values
 from kanbo.entities.repository import load_for_update
 from kanbo.entities.spec import EntitySpec, WriteContext
-from kanbo.entities.users import users_map
+from kanbo.entities.users import active_user, known_actor, users_map
 from kanbo.entities.wire import EntityIn, HasId
 from kanbo.events.service import Change, actor_id, record_many
 from kanbo.http.wire import field_errors
@@ -70,21 +70,11 @@ def _common(ctx: WriteContext, item: EntityIn, rid: str, created: bool) -> dict[
     """Columns every entity shares: the users must exist (the responsible one active; ``0`` is the robot
     for ``created_by``/``updated_by``). ``created_*`` count on create only."""
     values: dict[str, Any] = {}
-    responsible = item.responsible_user_id
-    if responsible is not None:
-        info = ctx.users.get(responsible)
-        if info is None or not info.is_active:
-            ctx.errors.add(rid, "responsible_user_id", f"User {responsible} is not an active user of this account.",
-                           "NotSupportedChoice")
-        else:
-            values["responsible_user_id"] = responsible
+    if active_user(item.responsible_user_id, ctx.users, ctx.errors, rid, "responsible_user_id"):
+        values["responsible_user_id"] = item.responsible_user_id
     for key in ("created_by", "updated_by"):
         actor = getattr(item, key)
-        if actor is None:
-            continue
-        if actor != 0 and actor not in ctx.users:
-            ctx.errors.add(rid, key, f"User {actor} is not a user of this account.", "NotSupportedChoice")
-        elif created or key == "updated_by":
+        if known_actor(actor, ctx.users, ctx.errors, rid, key) and (created or key == "updated_by"):
             values[key] = actor
     for key in ("created_at", "updated_at"):
         stamp = getattr(item, key)

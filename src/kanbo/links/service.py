@@ -17,8 +17,8 @@ from kanbo.accounts import rights
 from kanbo.core.errors import Errors, Forbidden
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
-from kanbo.entities.fields import users_map
 from kanbo.entities.kinds import KINDS, EntityKind
+from kanbo.entities.users import users_map
 from kanbo.events.service import Change, record_many
 from kanbo.http.wire import validate_object
 from kanbo.links.wire import LINK_MODELS, LinkIn

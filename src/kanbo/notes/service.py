@@ -18,9 +18,9 @@ from kanbo.accounts import rights
 from kanbo.core.errors import BadRequest, Errors, Forbidden, NotFound, ValidationFailed
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
-from kanbo.entities.fields import UserInfo, users_map
 from kanbo.entities.kinds import EntityKind, kind_of
 from kanbo.entities.repository import get_visible
+from kanbo.entities.users import UserInfo, users_map
 from kanbo.events.service import Change, actor_id, record_many
 from kanbo.http.query import ListQuery
 from kanbo.models.activity import Note

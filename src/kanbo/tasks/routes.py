@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kanbo.auth.context import Ctx, api_context
-from kanbo.entities.fields import users_map
 from kanbo.entities.repository import if_modified_since
+from kanbo.entities.users import users_map
 from kanbo.http.body import read_json
 from kanbo.http.hal import collection, created, item
 from kanbo.http.responses import HalResponse, no_content

@@ -19,8 +19,8 @@ from kanbo.accounts import rights
 from kanbo.core.errors import Errors, Forbidden, NotFound, ValidationFailed
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
-from kanbo.entities.fields import UserInfo, users_map
 from kanbo.entities.kinds import KINDS
+from kanbo.entities.users import UserInfo, users_map
 from kanbo.events.service import Change, actor_id, record_many
 from kanbo.models.activity import Task
 from kanbo.notes.service import add_note

@@ -19,8 +19,8 @@ from starlette.requests import Request
 
 from kanbo.core.errors import BadRequest
 from kanbo.custom_fields.types import as_text, as_timestamp
-from kanbo.entities.fields import UserInfo
 from kanbo.entities.kinds import KINDS, kind_of
+from kanbo.entities.users import UserInfo
 from kanbo.http.hal import href
 from kanbo.http.query import as_list
 from kanbo.http.wire import (
