@@ -19,8 +19,8 @@ from kanbo.core.db import bind_account, unscoped
 from kanbo.core.errors import Forbidden, TooManyRequests, Unauthorized
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
-from kanbo.core.values import MAX_INT
 from kanbo.http.hal import api_host
+from kanbo.http.query import MAX_INT
 from kanbo.models.accounts import Account
 from kanbo.models.auth import BrowserSession, Grant, Integration
 from kanbo.models.users import Role, User

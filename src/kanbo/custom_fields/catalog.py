@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.core.db import bound_account
-from kanbo.core.values import as_int
 from kanbo.custom_fields.types import ADDRESS_PARTS
+from kanbo.http.query import as_int
 from kanbo.models.accounts import Account
 from kanbo.models.custom_fields import CustomField, CustomFieldEnum
 

@@ -13,7 +13,6 @@ from typing import Any
 import orjson
 
 from kanbo.core.errors import Errors
-from kanbo.core.values import as_int
 from kanbo.custom_fields.catalog import FieldCatalog, address_part
 from kanbo.custom_fields.index import normalise_email
 from kanbo.custom_fields.types import (
@@ -33,6 +32,7 @@ from kanbo.custom_fields.types import (
     is_url,
     text_limit,
 )
+from kanbo.http.query import as_int
 from kanbo.models.custom_fields import CustomField, CustomFieldEnum
 
 NOT_A_CHOICE = "The value you selected is not a valid choice."

@@ -11,7 +11,6 @@ from sqlalchemy import ColumnElement, Select, and_, false, literal, select, true
 
 from kanbo.core.db import IdType
 from kanbo.core.errors import BadRequest
-from kanbo.core.values import as_int
 from kanbo.custom_fields.catalog import FieldCatalog
 from kanbo.custom_fields.index import TEXT_MAX, fold, normalise_email
 from kanbo.custom_fields.phones import looks_like_phone, phone_match
@@ -25,7 +24,7 @@ from kanbo.custom_fields.types import (
     as_text,
     as_timestamp,
 )
-from kanbo.http.query import parse_query_string
+from kanbo.http.query import as_int, parse_query_string
 from kanbo.models.custom_fields import CustomField, FieldValue
 
 # Filters ---------------------------------------------------------------------------------------

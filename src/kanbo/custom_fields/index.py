@@ -14,7 +14,6 @@ from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, union_a
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.core.db import bound_account
-from kanbo.core.values import as_int
 from kanbo.custom_fields.catalog import FieldCatalog
 from kanbo.custom_fields.phones import normalise_phone, phone_key, phone_match
 from kanbo.custom_fields.types import (
@@ -25,6 +24,7 @@ from kanbo.custom_fields.types import (
     OBJECT_TYPES,
     as_text,
 )
+from kanbo.http.query import as_int
 from kanbo.models.custom_fields import CustomField, FieldValue
 from kanbo.models.entities import Company, Contact, Lead
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kanbo.core.errors import Errors
-from kanbo.core.values import as_int
 from kanbo.custom_fields.catalog import FieldCatalog, load_catalog
 from kanbo.custom_fields.elements import Reporter, describe, parse_element, render_element
 from kanbo.custom_fields.filters import filter_clause, filter_from_query, search_clause
@@ -25,6 +24,7 @@ from kanbo.custom_fields.phones import is_phone_query, normalise_phone, phone_ke
 from kanbo.custom_fields.types import MAX_FIELDS_PER_WRITE, MULTI_VALUE_TYPES
 from kanbo.custom_fields.wire import CustomFieldValueIn
 from kanbo.events.service import Change
+from kanbo.http.query import as_int
 from kanbo.models.custom_fields import CustomField
 
 __all__ = [

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from kanbo.core.errors import Errors
-from kanbo.core.values import as_int
 from kanbo.entities.users import UserInfo, users_map
+from kanbo.http.query import as_int
 
 __all__ = ["UserInfo", "actor_field", "as_int", "int_field", "text_field", "user_field", "users_map"]
 

@@ -11,13 +11,33 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import unquote_plus
 
+from pydantic import Field, TypeAdapter, ValidationError
+
 from kanbo.core.errors import BadRequest, Unprocessable
-from kanbo.core.values import MAX_INT, as_int
 
 Node = dict[str, Any]
+
+MAX_INT = 2**63 - 1  # the largest value a BIGINT column holds
+
+_LAX_INT: TypeAdapter[int] = TypeAdapter(Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)])
+
+
+def as_int(value: Any) -> int | None:
+    """pydantic's lax integer (``5``, ``5.0``, ``"5"``, ``" 5 "``) within BIGINT range, else ``None``: for
+    values whose type depends on data (a custom field's, a query parameter's), where no model stands."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return _LAX_INT.validate_python(value)
+    except ValidationError:
+        pass
+    try:  # an exponent (``1e18``) that names an integer, as a float would read it
+        return _LAX_INT.validate_python(float(value)) if isinstance(value, str) else None
+    except (ValueError, ValidationError):
+        return None
 
 # The largest OFFSET a list runs: more rows than any table holds, and with any limit far from the end
 # of BIGINT (a page beyond it is empty: 204).

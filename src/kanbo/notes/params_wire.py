@@ -18,7 +18,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from kanbo.core.errors import FieldError
-from kanbo.core.values import MAX_INT
+from kanbo.http.query import MAX_INT
 from kanbo.http.wire import field_errors
 
 #: Types clients create through the API; they are also the editable ones.

@@ -21,9 +21,8 @@ from pydantic.json_schema import JsonSchemaValue, SkipJsonSchema
 from pydantic_core import CoreSchema, PydanticCustomError
 from starlette.requests import Request
 
-from kanbo.core.values import MAX_INT
 from kanbo.http.hal import href
-from kanbo.http.query import ListQuery, as_list
+from kanbo.http.query import MAX_INT, ListQuery, as_list
 from kanbo.http.wire import (
     BatchItem,
     Id,
