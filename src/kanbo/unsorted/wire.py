@@ -1,20 +1,358 @@
-"""Incoming leads on the wire (spec §8.2, §8.3, §8.1 answers).
+"""Incoming leads on the wire (spec §8.1 to §8.4): the request models, the answer models and the renderers.
 
 Kanbo extension: every object carries ``duplicate_of`` — the ids of existing contacts whose phone or
 email matched the incoming lead's contact when it arrived (``[]`` when none).
+
+The lead, contact and company of an incoming lead are the entities' own objects (``_embedded.leads[0]``
+is a lead body as ``POST /api/v4/leads`` takes it): they are passed on to the entity services, which
+validate them and report their errors under ``_embedded.<kind>.0.``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
+from fastapi import Depends
+from pydantic import BeforeValidator, Field
 from starlette.requests import Request
 
+from kanbo.core.errors import ItemErrors, ValidationFailed
 from kanbo.entities.wire import entity_path
+from kanbo.http.body import read_json
 from kanbo.http.hal import href
+from kanbo.http.query import MAX_INT
+from kanbo.http.wire import (
+    WIRE_BODY,
+    BatchItem,
+    Id,
+    OutModel,
+    SelfLinks,
+    Timestamp,
+    WireModel,
+    batch,
+    hal_page,
+    validate_batch,
+)
 from kanbo.models.activity import Unsorted
-from kanbo.unsorted.metadata import CATEGORIES, render_metadata
+from kanbo.unsorted.metadata import (
+    CATEGORIES,
+    Category,
+    ChatsMetadata,
+    ChatsMetadataOut,
+    FormsMetadata,
+    FormsMetadataOut,
+    MailMetadataOut,
+    Metadata,
+    SipMetadata,
+    SipMetadataOut,
+    not_null,
+    render_metadata,
+)
+from kanbo.unsorted.wire_kit import AnObject, Paged, QueryModel, values
 
+#: A positive id (a pipeline, a stage, a lead, a contact).
+PositiveId = Annotated[int, Field(ge=1, le=MAX_INT)]
+#: A bound of a range filter.
+Bound = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
+Object = dict[str, Any]
+
+
+# Shared pieces -------------------------------------------------------------------------------------
+
+def _one(value: Any) -> Any:
+    """``_embedded.<kind>``: a bare object is a list of one; ``null`` is none."""
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return [value]
+    return value
+
+
+#: At most one entity object (``[{…}]``, ``{…}``, ``[]`` or ``null``).
+One = Annotated[list[Object], BeforeValidator(_one), Field(max_length=1)]
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _required_text(value: Any) -> Any:
+    value = _text(value)
+    return not_null(None if value == "" else value)
+
+
+SourceText = Annotated[str, BeforeValidator(_required_text), Field(min_length=1, max_length=255)]
+
+
+# Requests: adding ------------------------------------------------------------------------------------
+
+class IncomingEmbedded(WireModel):
+    leads: One = Field(default_factory=list, description="At most one lead object (a lead body)")
+    contacts: One = Field(default_factory=list, description="At most one contact object (a contact body)")
+    companies: One = Field(default_factory=list, description="At most one company object (a company body)")
+    lead: Object | None = Field(None, description="Older PHP library versions: the lead as one object")
+
+
+class IncomingIn(BatchItem):
+    """One incoming lead of ``POST /api/v4/leads/unsorted/{category}`` (spec §8.3)."""
+
+    category: ClassVar[str]
+
+    source_uid: SourceText
+    source_name: SourceText
+    pipeline_id: PositiveId | None = Field(None, description="The main pipeline when not given")
+    created_at: Timestamp | None = None
+    metadata: Metadata
+    embedded: IncomingEmbedded = Field(default_factory=IncomingEmbedded, alias="_embedded")
+
+    def lead(self) -> Object:
+        if self.embedded.leads:
+            return dict(self.embedded.leads[0])
+        return dict(self.embedded.lead or {})
+
+    def contact(self) -> Object | None:
+        return dict(self.embedded.contacts[0]) if self.embedded.contacts else None
+
+    def company(self) -> Object | None:
+        return dict(self.embedded.companies[0]) if self.embedded.companies else None
+
+
+class FormsIn(IncomingIn):
+    category: ClassVar[str] = "forms"
+    metadata: Annotated[FormsMetadata, BeforeValidator(not_null)]
+
+
+class SipIn(IncomingIn):
+    category: ClassVar[str] = "sip"
+    metadata: Annotated[SipMetadata, BeforeValidator(not_null)]
+
+
+class ChatsIn(IncomingIn):
+    category: ClassVar[str] = "chats"
+    metadata: Annotated[ChatsMetadata, BeforeValidator(not_null)]
+
+
+#: The categories a client may add, with their models.
+ITEMS: dict[str, type[IncomingIn]] = {"forms": FormsIn, "sip": SipIn, "chats": ChatsIn}
+
+I = TypeVar("I", bound=BatchItem)  # noqa: E741
+
+
+@dataclass
+class Checked(Generic[I]):
+    """A batch read item by item: the items that are well-formed, and the errors of the others. The
+    service adds what only the database can tell and reports every failing item in one 400."""
+
+    items: list[I]
+    invalid: list[ItemErrors] = field(default_factory=list)
+
+
+def checked_batch(model: type[I]) -> Any:
+    """``batch: Checked[Item] = checked_batch(Item)``: :func:`kanbo.http.wire.batch` (documented the
+    same), except that malformed items do not stop the request before the service has checked the
+    others."""
+    whole = batch(model).dependency
+
+    async def read(request: Request) -> Checked[I]:
+        try:
+            return Checked(await whole(request))
+        except ValidationFailed as failure:
+            invalid = failure.items
+        data = await read_json(request)
+        entries = [data] if isinstance(data, Mapping) else data
+        items: list[I] = []
+        for index, entry in enumerate(entries):
+            try:
+                (item,) = validate_batch(model, [entry])
+            except ValidationFailed:
+                continue
+            if not isinstance(entry, Mapping) or entry.get("request_id") is None:
+                item.request_id = str(index)
+            items.append(item)
+        return Checked(items, invalid)
+
+    setattr(read, WIRE_BODY, getattr(whole, WIRE_BODY))
+    return Depends(read)
+
+
+# Requests: deciding ----------------------------------------------------------------------------------
+
+class DeclineIn(WireModel):
+    user_id: Id | None = Field(None, description="Who declines (the acting user when not given)")
+
+
+class AcceptIn(WireModel):
+    user_id: Id | None = Field(None, description="The responsible user (the acting user when not given)")
+    status_id: PositiveId | None = Field(None, description="The stage (the pipeline's first ordinary stage "
+                                                           "when not given)")
+
+
+class LinkMetadata(WireModel):
+    contact_id: PositiveId | None = None
+
+
+class LinkTarget(WireModel):
+    entity_id: PositiveId
+    entity_type: Literal["leads", "lead", "customers"]
+    metadata: LinkMetadata | None = None
+
+
+class LinkIn(WireModel):
+    user_id: Id | None = None
+    link: Annotated[LinkTarget, BeforeValidator(not_null)]
+
+
+# Requests: reading ------------------------------------------------------------------------------------
+
+def _range(value: Any) -> Any:
+    """``f[from]=1&f[to]=2``, or one value (that exact value), or ``[from, to]``."""
+    if isinstance(value, list) and len(value) == 2:
+        return {"from": value[0], "to": value[1]}
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return {} if value == "" else {"from": value, "to": value}
+    return value
+
+
+def _blank(value: Any) -> Any:
+    return None if value == "" else value
+
+
+class Range(QueryModel):
+    from_: Annotated[Bound | None, BeforeValidator(_blank)] = Field(None, alias="from")
+    to: Annotated[Bound | None, BeforeValidator(_blank)] = None
+
+
+class UnsortedFilter(QueryModel):
+    uid: Annotated[list[str], values(split_commas=True)] = Field(default_factory=list)
+    category: Annotated[list[Category], values(split_commas=True)] = Field(default_factory=list)
+    pipeline_id: Annotated[list[Id], values(split_commas=True)] = Field(default_factory=list)
+
+
+class UnsortedList(Paged):
+    orderable: ClassVar[tuple[str, ...]] = ("created_at", "updated_at", "id")
+
+    filter: Annotated[UnsortedFilter, AnObject] = Field(  # type: ignore[assignment]
+        default_factory=UnsortedFilter)
+
+
+class SummaryFilter(QueryModel):
+    uid: Annotated[list[str], values(split_commas=True)] = Field(default_factory=list)
+    pipeline_id: Annotated[list[Id], values(split_commas=True)] = Field(default_factory=list)
+    created_at: Annotated[Range, BeforeValidator(_range)] = Field(default_factory=Range)
+
+
+class SummaryParams(QueryModel):
+    filter: Annotated[SummaryFilter, AnObject] = Field(default_factory=SummaryFilter)
+
+
+# Answers ----------------------------------------------------------------------------------------------
+
+class EntityRef(OutModel):
+    id: int
+    links: SelfLinks = Field(alias="_links")
+
+
+class UnsortedEmbedded(OutModel):
+    leads: list[EntityRef]
+    contacts: list[EntityRef]
+    companies: list[EntityRef]
+
+
+class UnsortedOut(OutModel):
+    uid: str
+    source_uid: str
+    source_name: str
+    category: Category
+    pipeline_id: int
+    created_at: int
+    metadata: FormsMetadataOut | SipMetadataOut | ChatsMetadataOut | MailMetadataOut
+    account_id: int
+    duplicate_of: list[int] = Field(description="Kanbo extension: existing contacts with the same phone or email")
+    links: SelfLinks = Field(alias="_links")
+    embedded: UnsortedEmbedded = Field(alias="_embedded")
+
+
+UnsortedPage = hal_page("UnsortedPage", "unsorted", UnsortedOut)
+
+
+class AddedUnsorted(OutModel):
+    uid: str
+    account_id: int
+    request_id: str
+    duplicate_of: list[int]
+    links: SelfLinks = Field(alias="_links")
+    embedded: UnsortedEmbedded = Field(alias="_embedded")
+
+
+class AddedEmbedded(OutModel):
+    unsorted: list[AddedUnsorted]
+
+
+class UnsortedAdded(OutModel):
+    total_items: int = Field(alias="_total_items")
+    links: SelfLinks = Field(alias="_links")
+    embedded: AddedEmbedded = Field(alias="_embedded")
+
+
+class AcceptedOut(OutModel):
+    uid: str
+    category: Category
+    pipeline_id: int
+    created_at: int
+    embedded: UnsortedEmbedded = Field(alias="_embedded")
+
+
+class DeclinedEmbedded(OutModel):
+    leads: list[EntityRef]
+    contacts: list[EntityRef]
+
+
+class DeclinedOut(OutModel):
+    uid: str
+    category: Category
+    pipeline_id: int
+    created_at: int
+    embedded: DeclinedEmbedded = Field(alias="_embedded")
+
+
+class LinkedEmbedded(OutModel):
+    leads: list[EntityRef]
+    contacts: list[EntityRef]
+    companies: list[EntityRef]
+    customers: list[EntityRef] = Field(description="Always empty: Kanbo has no customers yet")
+
+
+class LinkedOut(OutModel):
+    uid: str
+    embedded: LinkedEmbedded = Field(alias="_embedded")
+
+
+class CategoryCount(OutModel):
+    total: int
+
+
+class SummaryCategories(OutModel):
+    sip: CategoryCount
+    mail: CategoryCount
+    forms: CategoryCount
+    chats: CategoryCount
+
+
+class SummaryOut(OutModel):
+    total: int
+    accepted: int
+    declined: int
+    average_sort_time: int
+    categories: SummaryCategories
+
+
+# Renderers ---------------------------------------------------------------------------------------------
 
 def unsorted_path(uid: str) -> str:
     return f"/api/v4/leads/unsorted/{uid}"
