@@ -58,10 +58,10 @@ async def test_the_document(app):
     token = document["paths"]["/oauth2/access_token"]["post"]
     assert token["operationId"] == "auth.access_token"
     assert token["requestBody"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/TokenRequest"}
+        "$ref": "#/components/schemas/OAuthTokenRequest"}
     assert token["responses"]["200"]["content"] == {
-        "application/json": {"schema": {"$ref": "#/components/schemas/TokenAnswer"}}}
-    union = document["components"]["schemas"]["TokenRequest"]
+        "application/json": {"schema": {"$ref": "#/components/schemas/OAuthTokenAnswer"}}}
+    union = document["components"]["schemas"]["OAuthTokenRequest"]
     assert union["discriminator"]["propertyName"] == "grant_type"
     assert set(union["discriminator"]["mapping"]) == {"authorization_code", "refresh_token"}
     revoke = document["paths"]["/oauth2/revoke"]["post"]

@@ -99,7 +99,7 @@ async def test_the_document(app):
     assert "add_lead" in schemas["WebhookIn"]["properties"]["settings"]["items"]["enum"]
     remove = document["paths"][URL]["delete"]
     assert remove["requestBody"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/DestinationIn"}
+        "$ref": "#/components/schemas/WebhookDestinationIn"}
     assert "204" in remove["responses"] and "200" not in remove["responses"]
     assert set(schemas["WebhookOut"]["required"]) == {"id", "destination", "created_by", "created_at", "updated_at",
                                                        "sort", "disabled", "settings", "account_id"}

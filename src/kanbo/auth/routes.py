@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from fastapi import APIRouter, Depends, Header, Request
-from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
@@ -20,9 +19,9 @@ from kanbo.auth.wire import (
     JSON,
     AuthorizationCodeGrant,
     Grant,
-    RevokeIn,
-    SubdomainOut,
-    TokenAnswer,
+    OAuthRevokeIn,
+    OAuthSubdomainOut,
+    OAuthTokenAnswer,
     read_fields,
     revoke_request,
     token_request,
@@ -38,9 +37,7 @@ from kanbo.models.accounts import Account
 from kanbo.models.auth import Grant as GrantRow
 from kanbo.models.auth import Integration, RefreshToken
 
-# JSONResponse only documents (every route returns its own response): FastAPI then adds no schema of
-# its own beside the documented model's.
-router = APIRouter(route_class=TxRoute, default_response_class=JSONResponse)
+router = APIRouter(route_class=TxRoute, default_response_class=JsonResponse)
 
 
 def _client_credentials(request: Request, fields: dict[str, Any]) -> tuple[Any, Any]:
@@ -64,7 +61,7 @@ async def oauth_client(request: Request, session: AsyncSession = Depends(db_sess
     return await service.authenticate_client(session, client_id, client_secret)
 
 
-@router.post("/oauth2/access_token", name="access_token", responses=responses(TokenAnswer, media_type=JSON))
+@router.post("/oauth2/access_token", name="access_token", responses=responses(OAuthTokenAnswer, media_type=JSON))
 async def access_token(request: Request, session: AsyncSession = Depends(db_session),
                        integration: Integration = Depends(oauth_client), grant: Grant = token_request(),
                        ) -> JsonResponse:
@@ -92,7 +89,7 @@ async def access_token(request: Request, session: AsyncSession = Depends(db_sess
 @router.post("/oauth2/revoke", name="revoke", response_class=Response,
              responses={200: {"description": "Revoked, or the token was unknown (RFC 7009): an empty body"}})
 async def revoke(session: AsyncSession = Depends(db_session), integration: Integration = Depends(oauth_client),
-                 data: RevokeIn = revoke_request()) -> Response:
+                 data: OAuthRevokeIn = revoke_request()) -> Response:
     """RFC 7009 revocation (a Kanbo extension): revokes the grant of a refresh or access token."""
     token = data.token
     if token and not await service.revoke_by_refresh_token(session, integration, token):
@@ -118,7 +115,8 @@ def _subdomain_body(request: Request, account: Account) -> dict[str, Any]:
     return {"id": account.id, "subdomain": account.subdomain, "domain": host, "top_level_domain": tld}
 
 
-@router.get("/oauth2/account/subdomain", name="account_subdomain", responses=responses(SubdomainOut, media_type=JSON))
+@router.get("/oauth2/account/subdomain", name="account_subdomain",
+            responses=responses(OAuthSubdomainOut, media_type=JSON))
 async def account_subdomain(ctx: Ctx = Depends(api_context)) -> JsonResponse:
     account = await ctx.session.get(Account, ctx.principal.account_id)
     assert account is not None
@@ -126,7 +124,7 @@ async def account_subdomain(ctx: Ctx = Depends(api_context)) -> JsonResponse:
 
 
 @router.get("/oauth2/account/current/subdomain", name="account_by_refresh_token",
-            responses=responses(SubdomainOut, media_type=JSON))
+            responses=responses(OAuthSubdomainOut, media_type=JSON))
 async def account_by_refresh_token(
     request: Request, session: AsyncSession = Depends(db_session),
     token: str | None = Header(None, alias="X-Refresh-Token", description="A live refresh token of the account"),

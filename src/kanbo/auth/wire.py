@@ -10,32 +10,32 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Request
+from fastapi import Request
 from pydantic import Field, RootModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from kanbo.core.errors import BadRequest, OAuthError
 from kanbo.http.body import read_form_or_json
-from kanbo.http.wire import WIRE_BODY, OutModel, WireModel, body, field_errors
+from kanbo.http.wire import OutModel, WireModel, documented_body, field_errors
 
 JSON = "application/json"
 
 
 # Requests ---------------------------------------------------------------------------------------------
 
-class ClientAuth(WireModel):
+class OAuthClientAuth(WireModel):
     client_id: str | None = Field(None, description="The integration's id (or HTTP Basic client authentication)")
     client_secret: str | None = Field(None, description="The integration's secret (or HTTP Basic)")
 
 
-class AuthorizationCodeGrant(ClientAuth):
+class AuthorizationCodeGrant(OAuthClientAuth):
     grant_type: Literal["authorization_code"]
     code: str = Field(min_length=1, description="The authorization code (single use, 20 minutes)")
     redirect_uri: str | None = Field(None, description="Checked against the integration's when given")
     code_verifier: str | None = Field(None, description="PKCE (S256), when the code was issued with a challenge")
 
 
-class RefreshTokenGrant(ClientAuth):
+class RefreshTokenGrant(OAuthClientAuth):
     grant_type: Literal["refresh_token"]
     refresh_token: str = Field(min_length=1)
     redirect_uri: str | None = Field(None, description="Checked against the integration's when given")
@@ -44,11 +44,11 @@ class RefreshTokenGrant(ClientAuth):
 Grant = AuthorizationCodeGrant | RefreshTokenGrant
 
 
-class TokenRequest(RootModel[Annotated[Grant, Field(discriminator="grant_type")]]):
+class OAuthTokenRequest(RootModel[Annotated[Grant, Field(discriminator="grant_type")]]):
     """``POST /oauth2/access_token`` (JSON or a form body)."""
 
 
-class RevokeIn(ClientAuth):
+class OAuthRevokeIn(OAuthClientAuth):
     """``POST /oauth2/revoke`` (RFC 7009; JSON or a form body)."""
 
     token: str | None = Field(None, description="A refresh or access token; an unknown one is not an error")
@@ -96,39 +96,33 @@ async def read_fields(request: Request) -> dict[str, Any]:
         raise OAuthError(error.detail, detail=error.detail) from None
 
 
-def _documented(read: Any, model: type[Any]) -> Any:
-    """``read`` as a dependency documented like ``body(model)`` (JSON shown; a form body is read too)."""
-    setattr(read, WIRE_BODY, getattr(body(model).dependency, WIRE_BODY))
-    return Depends(read)
-
-
 def token_request() -> Any:
     """``grant: Grant = token_request()``: the grant the body asks for."""
 
     async def read(request: Request) -> Grant:
         try:
-            return TokenRequest.model_validate(await read_fields(request)).root
+            return OAuthTokenRequest.model_validate(await read_fields(request)).root
         except ValidationError as exc:
             raise oauth_failure(exc) from None
 
-    return _documented(read, TokenRequest)
+    return documented_body(read, OAuthTokenRequest)
 
 
 def revoke_request() -> Any:
-    """``data: RevokeIn = revoke_request()``."""
+    """``data: OAuthRevokeIn = revoke_request()``."""
 
-    async def read(request: Request) -> RevokeIn:
+    async def read(request: Request) -> OAuthRevokeIn:
         try:
-            return RevokeIn.model_validate(await read_fields(request))
+            return OAuthRevokeIn.model_validate(await read_fields(request))
         except ValidationError as exc:
             raise oauth_failure(exc) from None
 
-    return _documented(read, RevokeIn)
+    return documented_body(read, OAuthRevokeIn)
 
 
 # Answers ----------------------------------------------------------------------------------------------
 
-class TokenAnswer(OutModel):
+class OAuthTokenAnswer(OutModel):
     token_type: Literal["Bearer"]
     expires_in: int
     server_time: int
@@ -136,7 +130,7 @@ class TokenAnswer(OutModel):
     refresh_token: str
 
 
-class SubdomainOut(OutModel):
+class OAuthSubdomainOut(OutModel):
     id: int
     subdomain: str
     domain: str

@@ -32,7 +32,7 @@ from kanbo.links import service as links
 from kanbo.models.activity import Unsorted
 from kanbo.models.entities import Company, Contact, Lead
 from kanbo.unsorted.service import unsorted_change
-from kanbo.unsorted.wire import AcceptIn, DeclineIn, LinkIn
+from kanbo.unsorted.wire import UnsortedAcceptIn, UnsortedDeclineIn, UnsortedLinkIn
 
 
 @dataclasses.dataclass
@@ -94,7 +94,7 @@ def _resolve(session: AsyncSession, principal: Principal, row: Unsorted, state: 
     record_many(session, principal, [unsorted_change(event, row, **extra)])
 
 
-async def accept(session: AsyncSession, principal: Principal, uid: str, data: AcceptIn) -> Unsorted:
+async def accept(session: AsyncSession, principal: Principal, uid: str, data: UnsortedAcceptIn) -> Unsorted:
     """The lead leaves Incoming for ``status_id`` (or the pipeline's first ordinary stage); ``user_id``
     (or the acting user) becomes responsible for the lead, contact and company; all three stop being
     unsorted."""
@@ -145,7 +145,7 @@ async def _trash_parts(session: AsyncSession, principal: Principal, row: Unsorte
             await entities.trash(session, system, spec, [part.id])
 
 
-async def decline(session: AsyncSession, principal: Principal, uid: str, data: DeclineIn) -> Unsorted:
+async def decline(session: AsyncSession, principal: Principal, uid: str, data: UnsortedDeclineIn) -> Unsorted:
     """The incoming lead's lead, contact and company go to the trash (restorable, spec §24)."""
     row = await _waiting(session, principal, uid)
     by = _user(data.user_id, await users_map(session), principal)
@@ -155,7 +155,7 @@ async def decline(session: AsyncSession, principal: Principal, uid: str, data: D
     return row
 
 
-async def link(session: AsyncSession, principal: Principal, uid: str, data: LinkIn) -> Linked:
+async def link(session: AsyncSession, principal: Principal, uid: str, data: UnsortedLinkIn) -> Linked:
     """Attach the incoming lead's contact (or ``link.metadata.contact_id``, an existing contact) to an
     existing lead; the incoming lead's own lead goes to the trash. The incoming contact and company become
     ordinary; when another contact was named they are trashed instead. The company is also attached to

@@ -88,7 +88,7 @@ RequiredIdOrText = Annotated[Id | _Str, _required(_id_or_text)]
 
 # Write models ----------------------------------------------------------------------------------------
 
-class Metadata(WireModel):
+class UnsortedMetadata(WireModel):
     """The metadata of one category, as a client sends it."""
 
     write_only: ClassVar[frozenset[str]] = frozenset()
@@ -102,7 +102,7 @@ class Metadata(WireModel):
         return False
 
 
-class FormsMetadata(Metadata):
+class FormsMetadata(UnsortedMetadata):
     form_id: RequiredIdOrText
     form_name: RequiredText
     form_page: RequiredText
@@ -117,7 +117,7 @@ def _flag(value: Any) -> Any:
     return None if value == "" else value
 
 
-class SipMetadata(Metadata):
+class SipMetadata(UnsortedMetadata):
     write_only: ClassVar[frozenset[str]] = frozenset({"is_call_event_needed"})
 
     from_: IdOrText = Field(None, alias="from")
@@ -136,24 +136,24 @@ class SipMetadata(Metadata):
         return bool(self.is_call_event_needed)
 
 
-class ChatClient(WireModel):
+class UnsortedChatClient(WireModel):
     name: RequiredText
     avatar: Text = None
 
 
-class ChatOrigin(WireModel):
+class UnsortedChatOrigin(WireModel):
     chat_id: RequiredText
     ref: Text = None
     visitor_uid: Text = None
 
 
-class ChatsMetadata(Metadata):
+class ChatsMetadata(UnsortedMetadata):
     from_: RequiredText = Field(alias="from")
     to: Text = None
     received_at: RequiredNumber
     service: RequiredText
-    client: Annotated[ChatClient, BeforeValidator(not_null)]
-    origin: Annotated[ChatOrigin, BeforeValidator(not_null)]
+    client: Annotated[UnsortedChatClient, BeforeValidator(not_null)]
+    origin: Annotated[UnsortedChatOrigin, BeforeValidator(not_null)]
     last_message_text: Text = None
     source_name: Text = None
 
@@ -182,12 +182,12 @@ class SipMetadataOut(OutModel):
     call_responsible: int | str | None
 
 
-class ChatClientOut(OutModel):
+class UnsortedChatClientOut(OutModel):
     name: str | None
     avatar: str | None
 
 
-class ChatOriginOut(OutModel):
+class UnsortedChatOriginOut(OutModel):
     chat_id: str | None
     ref: str | None
     visitor_uid: str | None
@@ -198,19 +198,19 @@ class ChatsMetadataOut(OutModel):
     to: str | None
     received_at: int | None
     service: str | None
-    client: ChatClientOut
-    origin: ChatOriginOut
+    client: UnsortedChatClientOut
+    origin: UnsortedChatOriginOut
     last_message_text: str | None
     source_name: str | None
 
 
-class MailFromOut(OutModel):
+class UnsortedMailFromOut(OutModel):
     email: str | None
     name: str | None
 
 
 class MailMetadataOut(OutModel):
-    from_: MailFromOut = Field(alias="from")
+    from_: UnsortedMailFromOut = Field(alias="from")
     received_at: int | None
     subject: str | None
     thread_id: int | str | None

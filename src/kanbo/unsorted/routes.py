@@ -17,37 +17,34 @@ from kanbo.auth.context import Ctx, api_context
 from kanbo.http.hal import collection
 from kanbo.http.responses import HalResponse, no_content
 from kanbo.http.route import TxRoute
-from kanbo.http.wire import batch, body, query, responses
+from kanbo.http.wire import Checked, batch, body, checked_batch, query, responses
 from kanbo.unsorted import actions, service
 from kanbo.unsorted.complex import add_complex
 from kanbo.unsorted.complex_wire import MAX_COMPLEX, ComplexAnswer, ComplexLeadIn, ComplexParams
 from kanbo.unsorted.wire import (
-    AcceptedOut,
-    AcceptIn,
     ChatsIn,
-    Checked,
-    DeclinedOut,
-    DeclineIn,
     FormsIn,
-    LinkedOut,
-    LinkIn,
     SipIn,
-    SummaryOut,
-    SummaryParams,
+    UnsortedAcceptedOut,
+    UnsortedAcceptIn,
     UnsortedAdded,
+    UnsortedDeclinedOut,
+    UnsortedDeclineIn,
+    UnsortedLinkedOut,
+    UnsortedLinkIn,
     UnsortedList,
     UnsortedOut,
     UnsortedPage,
-    checked_batch,
+    UnsortedSummaryOut,
+    UnsortedSummaryParams,
     render_added_list,
     render_linked,
     render_resolved,
     render_summary,
     render_unsorted,
 )
-from kanbo.unsorted.wire_kit import Documented
 
-router = APIRouter(route_class=TxRoute, default_response_class=Documented)
+router = APIRouter(route_class=TxRoute)
 BASE = "/api/v4/leads/unsorted"
 
 
@@ -74,14 +71,15 @@ async def list_unsorted(ctx: Ctx = Depends(viewer), params: UnsortedList = query
                       has_next=has_next)
 
 
-@router.get(BASE + "/summary", name="unsorted_summary", responses=responses(SummaryOut))
-async def unsorted_summary(ctx: Ctx = Depends(viewer), params: SummaryParams = query(SummaryParams)) -> Response:
+@router.get(BASE + "/summary", name="unsorted_summary", responses=responses(UnsortedSummaryOut))
+async def unsorted_summary(ctx: Ctx = Depends(viewer),
+                           params: UnsortedSummaryParams = query(UnsortedSummaryParams)) -> Response:
     counts = await service.summary_counts(ctx.session, ctx.principal, params.filter)
     return HalResponse(render_summary(counts))
 
 
 async def _add(ctx: Ctx, category: str, checked: Checked[Any]) -> Response:
-    results = await service.add_items(ctx.session, ctx.principal, category, checked.items, checked.invalid)
+    results = await service.add_items(ctx.session, ctx.principal, category, checked.items, checked.errors)
     return HalResponse(render_added_list(ctx.request, results))
 
 
@@ -109,23 +107,23 @@ async def get_unsorted(uid: str, ctx: Ctx = Depends(viewer)) -> Response:
     return HalResponse(render_unsorted(ctx.request, row))
 
 
-@router.post(BASE + "/{uid}/accept", name="accept_unsorted", responses=responses(AcceptedOut))
+@router.post(BASE + "/{uid}/accept", name="accept_unsorted", responses=responses(UnsortedAcceptedOut))
 async def accept_unsorted(uid: str, ctx: Ctx = Depends(sorter),
-                          data: AcceptIn = body(AcceptIn, required=False)) -> Response:
+                          data: UnsortedAcceptIn = body(UnsortedAcceptIn, required=False)) -> Response:
     row = await actions.accept(ctx.session, ctx.principal, uid, data)
     return HalResponse(render_resolved(ctx.request, row, ("leads", "contacts", "companies")))
 
 
-@router.delete(BASE + "/{uid}/decline", name="decline_unsorted", responses=responses(DeclinedOut))
+@router.delete(BASE + "/{uid}/decline", name="decline_unsorted", responses=responses(UnsortedDeclinedOut))
 async def decline_unsorted(uid: str, ctx: Ctx = Depends(sorter),
-                           data: DeclineIn = body(DeclineIn, required=False)) -> Response:
+                           data: UnsortedDeclineIn = body(UnsortedDeclineIn, required=False)) -> Response:
     row = await actions.decline(ctx.session, ctx.principal, uid, data)
     return HalResponse(render_resolved(ctx.request, row, ("leads", "contacts")))
 
 
-@router.post(BASE + "/{uid}/link", name="link_unsorted", responses=responses(LinkedOut))
-async def link_unsorted(uid: str, ctx: Ctx = Depends(sorter), data: LinkIn = body(LinkIn, required=False)
-                        ) -> Response:
+@router.post(BASE + "/{uid}/link", name="link_unsorted", responses=responses(UnsortedLinkedOut))
+async def link_unsorted(uid: str, ctx: Ctx = Depends(sorter),
+                        data: UnsortedLinkIn = body(UnsortedLinkIn, required=False)) -> Response:
     linked = await actions.link(ctx.session, ctx.principal, uid, data)
     return HalResponse(render_linked(ctx.request, linked.row, linked.lead_id, linked.contact_id, linked.company_id))
 

@@ -36,7 +36,7 @@ from kanbo.models.activity import Unsorted
 from kanbo.models.entities import Contact, Lead
 from kanbo.notes.service import add_note
 from kanbo.unsorted.metadata import dedupe_key, describe_key
-from kanbo.unsorted.wire import ITEMS, IncomingIn, SummaryFilter, UnsortedFilter
+from kanbo.unsorted.wire import ITEMS, IncomingIn, UnsortedFilter, UnsortedSummaryFilter
 
 WRITABLE = tuple(ITEMS)
 
@@ -214,15 +214,12 @@ async def add_incoming(session: AsyncSession, principal: Principal, category: st
 
 
 async def add_items(session: AsyncSession, principal: Principal, category: str, items: Sequence[IncomingIn],
-                    invalid: Sequence[ItemErrors] = ()) -> list[tuple[str, Unsorted]]:
+                    errors: Errors | None = None) -> list[tuple[str, Unsorted]]:
     """Add a batch of incoming leads of one category; ``[(request_id, row)]`` in request order.
-    ``invalid``: the errors of the request's malformed items, reported with the others."""
+    ``errors``: those of the request's malformed items, reported with the others in one 400."""
     require_adding(principal)
     stages = await StageMap.load(session)
-    errors = Errors()
-    for entry in invalid:
-        for error in entry.errors:
-            errors.add(entry.request_id, error.path, error.detail, error.code)
+    errors = errors if errors is not None else Errors()
     plans = [_plan(index, item, stages, errors) for index, item in enumerate(items)]
     await _reject_duplicates(session, category, plans, errors)
     errors.raise_if_any()
@@ -331,7 +328,7 @@ async def get_waiting(session: AsyncSession, principal: Principal, uid: str) -> 
     return row
 
 
-async def summary_counts(session: AsyncSession, principal: Principal, f: SummaryFilter,
+async def summary_counts(session: AsyncSession, principal: Principal, f: UnsortedSummaryFilter,
                          ) -> list[tuple[str, str, int, int]]:
     """(category, state, rows, seconds from arrival to decision) per group, in one query."""
     require_viewing(principal)

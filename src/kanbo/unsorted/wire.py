@@ -10,30 +10,24 @@ validate them and report their errors under ``_embedded.<kind>.0.``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Literal
 
-from fastapi import Depends
 from pydantic import BeforeValidator, Field
 from starlette.requests import Request
 
-from kanbo.core.errors import ItemErrors, ValidationFailed
 from kanbo.entities.wire import entity_path
-from kanbo.http.body import read_json
 from kanbo.http.hal import href
 from kanbo.http.query import MAX_INT
 from kanbo.http.wire import (
-    WIRE_BODY,
     BatchItem,
     Id,
+    ListParams,
     OutModel,
     SelfLinks,
     Timestamp,
     WireModel,
-    batch,
     hal_page,
-    validate_batch,
+    hal_written,
 )
 from kanbo.models.activity import Unsorted
 from kanbo.unsorted.metadata import (
@@ -44,13 +38,13 @@ from kanbo.unsorted.metadata import (
     FormsMetadata,
     FormsMetadataOut,
     MailMetadataOut,
-    Metadata,
     SipMetadata,
     SipMetadataOut,
+    UnsortedMetadata,
     not_null,
     render_metadata,
 )
-from kanbo.unsorted.wire_kit import AnObject, Paged, QueryModel, values
+from kanbo.unsorted.wire_kit import AnObject, values
 
 #: A positive id (a pipeline, a stage, a lead, a contact).
 PositiveId = Annotated[int, Field(ge=1, le=MAX_INT)]
@@ -106,7 +100,7 @@ class IncomingIn(BatchItem):
     source_name: SourceText
     pipeline_id: PositiveId | None = Field(None, description="The main pipeline when not given")
     created_at: Timestamp | None = None
-    metadata: Metadata
+    metadata: UnsortedMetadata
     embedded: IncomingEmbedded = Field(default_factory=IncomingEmbedded, alias="_embedded")
 
     def lead(self) -> Object:
@@ -139,71 +133,31 @@ class ChatsIn(IncomingIn):
 #: The categories a client may add, with their models.
 ITEMS: dict[str, type[IncomingIn]] = {"forms": FormsIn, "sip": SipIn, "chats": ChatsIn}
 
-I = TypeVar("I", bound=BatchItem)  # noqa: E741
-
-
-@dataclass
-class Checked(Generic[I]):
-    """A batch read item by item: the items that are well-formed, and the errors of the others. The
-    service adds what only the database can tell and reports every failing item in one 400."""
-
-    items: list[I]
-    invalid: list[ItemErrors] = field(default_factory=list)
-
-
-def checked_batch(model: type[I]) -> Any:
-    """``batch: Checked[Item] = checked_batch(Item)``: :func:`kanbo.http.wire.batch` (documented the
-    same), except that malformed items do not stop the request before the service has checked the
-    others."""
-    whole = batch(model).dependency
-
-    async def read(request: Request) -> Checked[I]:
-        try:
-            return Checked(await whole(request))
-        except ValidationFailed as failure:
-            invalid = failure.items
-        data = await read_json(request)
-        entries = [data] if isinstance(data, Mapping) else data
-        items: list[I] = []
-        for index, entry in enumerate(entries):
-            try:
-                (item,) = validate_batch(model, [entry])
-            except ValidationFailed:
-                continue
-            if not isinstance(entry, Mapping) or entry.get("request_id") is None:
-                item.request_id = str(index)
-            items.append(item)
-        return Checked(items, invalid)
-
-    setattr(read, WIRE_BODY, getattr(whole, WIRE_BODY))
-    return Depends(read)
-
-
 # Requests: deciding ----------------------------------------------------------------------------------
 
-class DeclineIn(WireModel):
+class UnsortedDeclineIn(WireModel):
     user_id: Id | None = Field(None, description="Who declines (the acting user when not given)")
 
 
-class AcceptIn(WireModel):
+class UnsortedAcceptIn(WireModel):
     user_id: Id | None = Field(None, description="The responsible user (the acting user when not given)")
     status_id: PositiveId | None = Field(None, description="The stage (the pipeline's first ordinary stage "
                                                            "when not given)")
 
 
-class LinkMetadata(WireModel):
+class UnsortedLinkMetadata(WireModel):
     contact_id: PositiveId | None = None
 
 
-class LinkTarget(WireModel):
+class UnsortedLinkTarget(WireModel):
     entity_id: PositiveId
     entity_type: Literal["leads", "lead", "customers"]
-    metadata: LinkMetadata | None = None
+    metadata: UnsortedLinkMetadata | None = None
 
 
-class LinkIn(WireModel):
+class UnsortedLinkIn(WireModel):
     user_id: Id | None = None
-    link: Annotated[LinkTarget, BeforeValidator(not_null)]
+    link: Annotated[UnsortedLinkTarget, BeforeValidator(not_null)]
 
 
 # Requests: reading ------------------------------------------------------------------------------------
@@ -223,45 +177,45 @@ def _blank(value: Any) -> Any:
     return None if value == "" else value
 
 
-class Range(QueryModel):
+class UnsortedRange(WireModel):
     from_: Annotated[Bound | None, BeforeValidator(_blank)] = Field(None, alias="from")
     to: Annotated[Bound | None, BeforeValidator(_blank)] = None
 
 
-class UnsortedFilter(QueryModel):
+class UnsortedFilter(WireModel):
     uid: Annotated[list[str], values(split_commas=True)] = Field(default_factory=list)
     category: Annotated[list[Category], values(split_commas=True)] = Field(default_factory=list)
     pipeline_id: Annotated[list[Id], values(split_commas=True)] = Field(default_factory=list)
 
 
-class UnsortedList(Paged):
+class UnsortedList(ListParams):
     orderable: ClassVar[tuple[str, ...]] = ("created_at", "updated_at", "id")
 
     filter: Annotated[UnsortedFilter, AnObject] = Field(  # type: ignore[assignment]
         default_factory=UnsortedFilter)
 
 
-class SummaryFilter(QueryModel):
+class UnsortedSummaryFilter(WireModel):
     uid: Annotated[list[str], values(split_commas=True)] = Field(default_factory=list)
     pipeline_id: Annotated[list[Id], values(split_commas=True)] = Field(default_factory=list)
-    created_at: Annotated[Range, BeforeValidator(_range)] = Field(default_factory=Range)
+    created_at: Annotated[UnsortedRange, BeforeValidator(_range)] = Field(default_factory=UnsortedRange)
 
 
-class SummaryParams(QueryModel):
-    filter: Annotated[SummaryFilter, AnObject] = Field(default_factory=SummaryFilter)
+class UnsortedSummaryParams(WireModel):
+    filter: Annotated[UnsortedSummaryFilter, AnObject] = Field(default_factory=UnsortedSummaryFilter)
 
 
 # Answers ----------------------------------------------------------------------------------------------
 
-class EntityRef(OutModel):
+class UnsortedEntityRef(OutModel):
     id: int
     links: SelfLinks = Field(alias="_links")
 
 
 class UnsortedEmbedded(OutModel):
-    leads: list[EntityRef]
-    contacts: list[EntityRef]
-    companies: list[EntityRef]
+    leads: list[UnsortedEntityRef]
+    contacts: list[UnsortedEntityRef]
+    companies: list[UnsortedEntityRef]
 
 
 class UnsortedOut(OutModel):
@@ -290,17 +244,10 @@ class AddedUnsorted(OutModel):
     embedded: UnsortedEmbedded = Field(alias="_embedded")
 
 
-class AddedEmbedded(OutModel):
-    unsorted: list[AddedUnsorted]
+UnsortedAdded = hal_written("UnsortedAdded", "unsorted", AddedUnsorted, total=True)
 
 
-class UnsortedAdded(OutModel):
-    total_items: int = Field(alias="_total_items")
-    links: SelfLinks = Field(alias="_links")
-    embedded: AddedEmbedded = Field(alias="_embedded")
-
-
-class AcceptedOut(OutModel):
+class UnsortedAcceptedOut(OutModel):
     uid: str
     category: Category
     pipeline_id: int
@@ -308,48 +255,48 @@ class AcceptedOut(OutModel):
     embedded: UnsortedEmbedded = Field(alias="_embedded")
 
 
-class DeclinedEmbedded(OutModel):
-    leads: list[EntityRef]
-    contacts: list[EntityRef]
+class UnsortedDeclinedEmbedded(OutModel):
+    leads: list[UnsortedEntityRef]
+    contacts: list[UnsortedEntityRef]
 
 
-class DeclinedOut(OutModel):
+class UnsortedDeclinedOut(OutModel):
     uid: str
     category: Category
     pipeline_id: int
     created_at: int
-    embedded: DeclinedEmbedded = Field(alias="_embedded")
+    embedded: UnsortedDeclinedEmbedded = Field(alias="_embedded")
 
 
-class LinkedEmbedded(OutModel):
-    leads: list[EntityRef]
-    contacts: list[EntityRef]
-    companies: list[EntityRef]
-    customers: list[EntityRef] = Field(description="Always empty: Kanbo has no customers yet")
+class UnsortedLinkedEmbedded(OutModel):
+    leads: list[UnsortedEntityRef]
+    contacts: list[UnsortedEntityRef]
+    companies: list[UnsortedEntityRef]
+    customers: list[UnsortedEntityRef] = Field(description="Always empty: Kanbo has no customers yet")
 
 
-class LinkedOut(OutModel):
+class UnsortedLinkedOut(OutModel):
     uid: str
-    embedded: LinkedEmbedded = Field(alias="_embedded")
+    embedded: UnsortedLinkedEmbedded = Field(alias="_embedded")
 
 
-class CategoryCount(OutModel):
+class UnsortedCategoryCount(OutModel):
     total: int
 
 
-class SummaryCategories(OutModel):
-    sip: CategoryCount
-    mail: CategoryCount
-    forms: CategoryCount
-    chats: CategoryCount
+class UnsortedSummaryCategories(OutModel):
+    sip: UnsortedCategoryCount
+    mail: UnsortedCategoryCount
+    forms: UnsortedCategoryCount
+    chats: UnsortedCategoryCount
 
 
-class SummaryOut(OutModel):
+class UnsortedSummaryOut(OutModel):
     total: int
     accepted: int
     declined: int
     average_sort_time: int
-    categories: SummaryCategories
+    categories: UnsortedSummaryCategories
 
 
 # Renderers ---------------------------------------------------------------------------------------------

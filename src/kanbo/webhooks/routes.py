@@ -6,21 +6,21 @@ query or body."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from starlette.responses import Response
 
-from kanbo.auth.context import Ctx, api_context
+from kanbo.accounts.context import admin_context
+from kanbo.auth.context import Ctx
 from kanbo.http.hal import collection
 from kanbo.http.responses import HalResponse, no_content
 from kanbo.http.route import TxRoute
 from kanbo.http.wire import body, query, responses
-from kanbo.unsorted.wire_kit import Documented
 from kanbo.webhooks import service
 from kanbo.webhooks.wire import (
-    DeliveriesPage,
-    DeliveryList,
-    DeliveryOut,
-    DestinationIn,
+    WebhookDeliveriesPage,
+    WebhookDeliveryList,
+    WebhookDeliveryOut,
+    WebhookDestinationIn,
     WebhookIn,
     WebhookList,
     WebhookOut,
@@ -30,38 +30,35 @@ from kanbo.webhooks.wire import (
     webhook_body,
 )
 
-router = APIRouter(route_class=TxRoute, default_response_class=Documented)
+router = APIRouter(route_class=TxRoute)
 BASE = "/api/v4/webhooks"
-
-
-async def manager(ctx: Ctx = Depends(api_context)) -> Ctx:
-    service.require_manager(ctx.principal)
-    return ctx
+#: Every route: authenticated, then refused to non-admins (403 whatever the body holds).
+ADMIN = admin_context(service.ADMIN_ONLY)
 
 
 @router.get(BASE, name="list_webhooks", responses=responses(WebhooksPage, empty=True))
-async def list_webhooks(ctx: Ctx = Depends(manager), params: WebhookList = query(WebhookList)) -> Response:
+async def list_webhooks(ctx: Ctx = ADMIN, params: WebhookList = query(WebhookList)) -> Response:
     webhooks = await service.list_webhooks(ctx.session, ctx.principal, params.filter.destination)
     items = [render_webhook(w) for w in webhooks]
     return collection(ctx.request, "webhooks", items, extra={"_total_items": len(items)})
 
 
 @router.post(BASE, name="save_webhook", responses=responses(WebhookOut))
-async def save_webhook(ctx: Ctx = Depends(manager), data: WebhookIn = webhook_body()) -> Response:
+async def save_webhook(ctx: Ctx = ADMIN, data: WebhookIn = webhook_body()) -> Response:
     webhook, secret = await service.save_webhook(ctx.session, ctx.principal, data)
     return HalResponse(render_webhook(webhook, secret=secret))
 
 
 @router.delete(BASE, name="delete_webhook", responses=responses())
-async def delete_webhook(ctx: Ctx = Depends(manager), data: DestinationIn = body(DestinationIn)) -> Response:
+async def delete_webhook(ctx: Ctx = ADMIN, data: WebhookDestinationIn = body(WebhookDestinationIn)) -> Response:
     await service.delete_webhook(ctx.session, ctx.principal, data)
     return no_content()
 
 
 @router.get(BASE + "/{webhook_id:id}/deliveries", name="list_deliveries",
-            responses=responses(DeliveriesPage, empty=True))
-async def list_deliveries(webhook_id: int, ctx: Ctx = Depends(manager),
-                          params: DeliveryList = query(DeliveryList)) -> Response:
+            responses=responses(WebhookDeliveriesPage, empty=True))
+async def list_deliveries(webhook_id: int, ctx: Ctx = ADMIN,
+                          params: WebhookDeliveryList = query(WebhookDeliveryList)) -> Response:
     q = params.list_query()
     rows, attempts, has_next = await service.list_deliveries(ctx.session, ctx.principal, webhook_id,
                                                              offset=q.offset, limit=q.limit,
@@ -70,7 +67,8 @@ async def list_deliveries(webhook_id: int, ctx: Ctx = Depends(manager),
     return collection(ctx.request, "deliveries", items, q, has_next=has_next)
 
 
-@router.post(BASE + "/deliveries/{delivery_id:id}/retry", name="retry_delivery", responses=responses(DeliveryOut))
-async def retry_delivery(delivery_id: int, ctx: Ctx = Depends(manager)) -> Response:
+@router.post(BASE + "/deliveries/{delivery_id:id}/retry", name="retry_delivery",
+             responses=responses(WebhookDeliveryOut))
+async def retry_delivery(delivery_id: int, ctx: Ctx = ADMIN) -> Response:
     delivery, attempts = await service.retry_delivery(ctx.session, ctx.principal, delivery_id)
     return HalResponse(render_delivery(delivery, attempts))

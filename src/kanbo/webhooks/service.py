@@ -18,7 +18,7 @@ from kanbo.core.time import now
 from kanbo.models.accounts import Account
 from kanbo.models.webhooks import Webhook, WebhookAttempt, WebhookDelivery
 from kanbo.webhooks.safety import check_destination_on_save
-from kanbo.webhooks.wire import DestinationIn, WebhookIn
+from kanbo.webhooks.wire import WebhookDestinationIn, WebhookIn
 
 SECRET_PREFIX = "whsec_"
 
@@ -29,11 +29,6 @@ def new_secret() -> str:
 
 
 ADMIN_ONLY = "manage webhooks"
-
-
-def require_manager(principal: Principal) -> None:
-    """Webhooks are for admins only (spec §14.1)."""
-    require_admin(principal, ADMIN_ONLY)
 
 
 async def list_webhooks(session: AsyncSession, principal: Principal, destinations: Sequence[str] = ()) -> list[Webhook]:
@@ -80,7 +75,7 @@ async def save_webhook(session: AsyncSession, principal: Principal, values: Webh
     return webhook, secret
 
 
-async def delete_webhook(session: AsyncSession, principal: Principal, data: DestinationIn) -> None:
+async def delete_webhook(session: AsyncSession, principal: Principal, data: WebhookDestinationIn) -> None:
     """Unsubscribe the destination; its deliveries and attempts go with it."""
     require_admin(principal, ADMIN_ONLY)
     destination = data.destination

@@ -6,16 +6,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, ClassVar, Literal
 
-from fastapi import Depends, Request
+from fastapi import Request
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from kanbo.core.errors import ValidationFailed
 from kanbo.http.body import read_json
-from kanbo.http.wire import WIRE_BODY, OutModel, WireModel, body, hal_page
+from kanbo.http.wire import ListParams, OutModel, WireModel, documented_body, hal_page, validate_object
 from kanbo.models.webhooks import Webhook, WebhookAttempt, WebhookDelivery
-from kanbo.unsorted.wire_kit import AnObject, Paged, QueryModel, values
+from kanbo.unsorted.wire_kit import AnObject, values
 from kanbo.webhooks.codes import EVENT_CODES, ORDERED_CODES
 from kanbo.webhooks.safety import MAX_URL_LENGTH
 
@@ -65,7 +65,7 @@ class WebhookIn(WireModel):
                                                     "(Standard Webhooks) instead of Kommo's form body")
 
 
-class DestinationIn(WireModel):
+class WebhookDestinationIn(WireModel):
     """``DELETE /api/v4/webhooks`` (a JSON body on DELETE, as Kommo's clients send it)."""
 
     destination: Destination
@@ -80,42 +80,40 @@ def _unknown_codes(data: Any) -> list[str]:
 
 def webhook_body() -> Any:
     """``body(WebhookIn)``, whose 400 names the unknown event codes in its ``detail`` as well."""
-    whole = body(WebhookIn).dependency
 
     async def read(request: Request) -> WebhookIn:
+        data = await read_json(request)
         try:
-            data: WebhookIn = await whole(request)
+            return validate_object(WebhookIn, data)
         except ValidationFailed as failure:
-            unknown = _unknown_codes(await read_json(request))
+            unknown = _unknown_codes(data)
             if unknown:
                 names = ", ".join(repr(code) for code in unknown[:10])
                 failure.detail = f"Unknown event code{'s' if len(unknown) > 1 else ''}: {names}"
             raise
-        return data
 
-    setattr(read, WIRE_BODY, getattr(whole, WIRE_BODY))
-    return Depends(read)
+    return documented_body(read, WebhookIn)
 
 
-class WebhookFilter(QueryModel):
+class WebhookFilter(WireModel):
     destination: Annotated[list[str], values(split_commas=False)] = Field(default_factory=list)
 
 
-class WebhookList(QueryModel):
+class WebhookList(WireModel):
     """``GET /api/v4/webhooks``: the whole list (no pages; ``page``/``limit`` are ignored)."""
 
     filter: Annotated[WebhookFilter, AnObject] = Field(default_factory=WebhookFilter)
 
 
-class DeliveryFilter(QueryModel):
+class WebhookDeliveryFilter(WireModel):
     state: Annotated[list[DeliveryState], values(split_commas=True)] = Field(default_factory=list)
 
 
-class DeliveryList(Paged):
+class WebhookDeliveryList(ListParams):
     orderable: ClassVar[tuple[str, ...]] = ()
 
-    filter: Annotated[DeliveryFilter, AnObject] = Field(  # type: ignore[assignment]
-        default_factory=DeliveryFilter)
+    filter: Annotated[WebhookDeliveryFilter, AnObject] = Field(  # type: ignore[assignment]
+        default_factory=WebhookDeliveryFilter)
 
 
 # Answers ----------------------------------------------------------------------------------------------
@@ -141,7 +139,7 @@ class WebhookOut(OutModel):
 WebhooksPage = hal_page("WebhooksPage", "webhooks", WebhookOut, total=True)
 
 
-class AttemptOut(OutModel):
+class WebhookAttemptOut(OutModel):
     attempt: int
     succeeded: bool
     status_code: int | None
@@ -151,11 +149,11 @@ class AttemptOut(OutModel):
     created_at: int
 
 
-class DeliveryEmbedded(OutModel):
-    attempts: list[AttemptOut]
+class WebhookDeliveryEmbedded(OutModel):
+    attempts: list[WebhookAttemptOut]
 
 
-class DeliveryOut(OutModel):
+class WebhookDeliveryOut(OutModel):
     id: int
     uid: str
     webhook_id: int
@@ -168,10 +166,10 @@ class DeliveryOut(OutModel):
     next_attempt_at: int | None
     last_status_code: int | None
     last_error: str | None
-    embedded: DeliveryEmbedded = Field(alias="_embedded")
+    embedded: WebhookDeliveryEmbedded = Field(alias="_embedded")
 
 
-DeliveriesPage = hal_page("DeliveriesPage", "deliveries", DeliveryOut)
+WebhookDeliveriesPage = hal_page("WebhookDeliveriesPage", "deliveries", WebhookDeliveryOut)
 
 
 def render_webhook(webhook: Webhook, *, secret: str | None = None) -> dict[str, Any]:
