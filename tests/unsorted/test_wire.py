@@ -78,6 +78,19 @@ async def test_malformed_items_and_database_checks_fail_together(client, tenant)
     assert paths(response) == {"bad": [("created_at", "InvalidType")], "dup": [("metadata", "Duplicate")]}
 
 
+async def test_embedded_entities_are_the_entities_bodies(client, tenant):
+    item = form(request_id="e", _embedded={"leads": {"name": "One", "price": "12.0", "x": 1}, "contacts": [],
+                                           "companies": None})
+    (added,) = await add(client, tenant, "forms", [item])
+    assert added["_embedded"]["contacts"] == [] and added["_embedded"]["companies"] == []
+    lead = (await get(client, tenant, "leads", added["_embedded"]["leads"][0]["id"])).json()
+    assert (lead["name"], lead["price"]) == ("One", 12)
+    bad = form(request_id="b", _embedded={"leads": [{"price": "lots"}], "contacts": [{"first_name": []}]})
+    batch = [bad, form(source_uid="other", _embedded=[])]
+    assert paths(await client.post(f"{URL}/forms", headers=tenant.headers, json=batch)) == {
+        "b": [("_embedded.leads.0.price", "InvalidType"), ("_embedded.contacts.0.first_name", "InvalidType")]}
+
+
 async def test_accept_and_link_bodies(client, tenant):
     (item,) = await add(client, tenant, "forms", [form()])
     _, statuses = await main_stages(client, tenant)
@@ -165,6 +178,9 @@ async def test_the_document(app):
     listed = document["paths"][URL]["get"]
     assert {p["name"] for p in listed["parameters"]} >= {"page", "limit", "filter", "order"}
     assert set(listed["responses"]) >= {"200", "204"}
+    embedded = schemas["IncomingEmbedded"]["properties"]
+    assert embedded["leads"]["items"] == {"$ref": "#/components/schemas/LeadIn"}  # the leads' own body
+    assert embedded["contacts"]["items"] == {"$ref": "#/components/schemas/ContactIn"}
     complex_add = document["paths"]["/api/v4/leads/complex"]["post"]
     assert complex_add["operationId"] == "unsorted.complex_add"
     assert schemas["ComplexAnswer"]["type"] == "array"

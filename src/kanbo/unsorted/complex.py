@@ -12,6 +12,7 @@ beside it, and the entities layer may not reach up into activity.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,9 +25,10 @@ from kanbo.core.principal import Principal
 from kanbo.custom_fields.values import find_by_identity, load_catalog
 from kanbo.entities import service as entities
 from kanbo.entities.spec import EntitySpec
+from kanbo.entities.wire import EntityIn
 from kanbo.leads.spec import LEAD_SPEC
-from kanbo.unsorted.complex_wire import ComplexLeadIn, ComplexMetadata
-from kanbo.unsorted.service import add_incoming, identities, prefixed, renamed
+from kanbo.unsorted.complex_wire import ComplexContactIn, ComplexLeadIn, ComplexMetadata
+from kanbo.unsorted.service import add_incoming, contact_item, identities, lead_item, prefixed, renamed
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,10 @@ class Added:
     merged: bool = False
 
 
-async def _add_prefixed(session: AsyncSession, principal: Principal, spec: EntitySpec,
-                        items: list[tuple[str, dict[str, Any]]], prefix: str) -> dict[str, int]:
-    """Add a sub-batch; its validation errors are reported on the lead item with the path prefixed."""
+async def _add_prefixed(session: AsyncSession, principal: Principal, spec: EntitySpec, items: Sequence[EntityIn],
+                        prefix: str) -> dict[str, int]:
+    """Add a sub-batch (each item's ``request_id`` its lead's); its validation errors are reported on the
+    lead item with the path prefixed."""
     if not items:
         return {}
     try:
@@ -53,18 +56,16 @@ async def _add_prefixed(session: AsyncSession, principal: Principal, spec: Entit
 
 
 def _as_incoming(item: ComplexLeadIn, metadata: ComplexMetadata) -> dict[str, Any]:
-    """A complex-add lead with metadata → the body of an incoming lead of its category."""
-    lead = item.lead_keys()
-    extra = item.embedded.lead_keys()
-    if "tags" in extra:
-        lead["_embedded"] = {"tags": extra["tags"]}
+    """A complex-add lead with metadata → the body of an incoming lead of its category (its lead,
+    contact and company as they were validated)."""
     keys = metadata.keys()
     return {
         "source_uid": metadata.source_uid or "complex",
         "source_name": metadata.source_name or str(keys.get("form_name") or "API"),
-        "pipeline_id": lead.get("pipeline_id"),
+        "pipeline_id": item.pipeline_id,
         "metadata": keys,
-        "_embedded": {"leads": [lead], "contacts": item.embedded.contacts, "companies": item.embedded.companies},
+        "_embedded": {"leads": [lead_item(item, item.request_id or "0", None, None)],
+                      "contacts": item.embedded.contacts, "companies": item.embedded.companies},
     }
 
 
@@ -81,8 +82,8 @@ async def _incoming(session: AsyncSession, principal: Principal, items: list[Com
     by_category: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for item in items:
         metadata = item.embedded.metadata
-        assert metadata is not None and item.request_id is not None
-        by_category.setdefault(metadata.category, []).append((item.request_id, _as_incoming(item, metadata)))
+        assert metadata is not None
+        by_category.setdefault(metadata.category, []).append((item.request_id or "0", _as_incoming(item, metadata)))
     rows: dict[str, Any] = {}
     for category, batch in by_category.items():
         try:
@@ -91,10 +92,10 @@ async def _incoming(session: AsyncSession, principal: Principal, items: list[Com
             raise renamed(failure, _complex_path) from None
         rows.update(added)
     return [Added(rid, rows[rid].lead_id, rows[rid].contact_id, rows[rid].company_id)
-            for rid in (item.request_id for item in items) if rid is not None]
+            for rid in (item.request_id or "0" for item in items)]
 
 
-async def _merge_targets(session: AsyncSession, contacts: dict[str, dict[str, Any]]) -> dict[str, int]:
+async def _merge_targets(session: AsyncSession, contacts: dict[str, ComplexContactIn]) -> dict[str, int]:
     """Duplicate control: the existing contact each new contact's phone or email names."""
     catalog = await load_catalog(session, "contacts")
     merged: dict[str, int] = {}
@@ -119,47 +120,34 @@ async def add_complex(session: AsyncSession, principal: Principal, items: list[C
             raise BadRequest("Send leads with _embedded.metadata (incoming leads) and ordinary leads in "
                              "separate complex requests")
         return await _incoming(session, principal, incoming)
-    companies: list[tuple[str, dict[str, Any]]] = []
-    contacts: dict[str, dict[str, Any]] = {}
+    companies: list[EntityIn] = []
+    contacts: dict[str, ComplexContactIn] = {}
     # ``{"id": …}`` names an existing contact or company: it is linked (the lead service checks that it
     # exists and that the user may see it: a 400 at ``_embedded.contacts.0.id`` otherwise), never created.
-    existing: dict[str, dict[str, Any]] = {"contacts": {}, "companies": {}}
+    existing: dict[str, dict[str, int]] = {"contacts": {}, "companies": {}}
     for item in items:
-        request_id = item.request_id or ""
+        request_id = item.request_id or "0"
         company = item.company()
-        if company is not None and company.get("id") is not None:
-            existing["companies"][request_id] = company["id"]
+        if company is not None and company.id is not None:
+            existing["companies"][request_id] = company.id
         elif company is not None:
-            companies.append((request_id, company))
+            companies.append(company.model_copy(update={"request_id": request_id}))
         contact = item.contact()
-        if contact is not None and contact.get("id") is not None:
-            existing["contacts"][request_id] = contact["id"]
+        if contact is not None and contact.id is not None:
+            existing["contacts"][request_id] = contact.id
         elif contact is not None:
             contacts[request_id] = contact
     company_ids = await _add_prefixed(session, principal, COMPANY_SPEC, companies, "_embedded.companies.0") \
         | existing["companies"]
 
     merged = await _merge_targets(session, contacts) if dedupe and contacts else {}
-    new_contacts = []
-    for request_id, contact in contacts.items():
-        if request_id in merged:
-            continue
-        if request_id in company_ids and request_id not in existing["companies"]:
-            embedded = contact.get("_embedded")
-            if embedded is None or isinstance(embedded, dict):
-                contact["_embedded"] = {**(embedded or {}), "companies": [{"id": company_ids[request_id]}]}
-        new_contacts.append((request_id, contact))
+    new_contacts = [contact_item(contact, request_id, company_ids.get(request_id)
+                                 if request_id not in existing["companies"] else None)
+                    for request_id, contact in contacts.items() if request_id not in merged]
     contact_ids = await _add_prefixed(session, principal, CONTACT_SPEC, new_contacts, "_embedded.contacts.0") \
         | merged | existing["contacts"]
 
-    leads = []
-    for item in items:
-        request_id = item.request_id or ""
-        embedded = item.embedded.lead_keys()
-        if request_id in contact_ids:
-            embedded["contacts"] = [{"id": contact_ids[request_id], "is_main": True}]
-        if request_id in company_ids:
-            embedded["companies"] = [{"id": company_ids[request_id]}]
-        leads.append((request_id, {**item.lead_keys(), "_embedded": embedded}))
+    leads = [lead_item(item, rid, contact_ids.get(rid), company_ids.get(rid))
+             for item, rid in ((item, item.request_id or "0") for item in items)]
     results = await entities.add(session, principal, LEAD_SPEC, leads)
     return [Added(rid, row.id, contact_ids.get(rid), company_ids.get(rid), rid in merged) for rid, row in results]

@@ -1,8 +1,8 @@
 """``POST /api/v4/leads/complex`` on the wire (spec §5.6): the lead items, their query and the answer.
 
-A complex item is a lead body (validated by the leads service, like ``POST /api/v4/leads``) whose
-``_embedded`` may also carry one full contact, one full company and, for an incoming lead, the
-``metadata`` of its category. Keys this module does not name are the lead's and pass on unchanged.
+A complex item is a lead body (the leads' own model, as ``POST /api/v4/leads`` takes it) whose
+``_embedded`` also carries one full contact, one full company and, for an incoming lead, the
+``metadata`` of its category.
 """
 
 from __future__ import annotations
@@ -11,9 +11,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, RootModel
 
-from kanbo.http.wire import BatchItem, OutModel, WireModel
+from kanbo.companies.company_wire import CompanyIn
+from kanbo.contacts.contact_wire import ContactIn
+from kanbo.entities.wire import EntityEmbeddedIn
+from kanbo.http.wire import OutModel, WireModel
+from kanbo.leads.lead_wire import LeadIn
 from kanbo.unsorted.metadata import Text
-from kanbo.unsorted.wire import One
+from kanbo.unsorted.wire import One, PositiveId, embedded_object
 
 #: Kommo's limit of leads per complex request (spec §1.5).
 MAX_COMPLEX = 50
@@ -39,39 +43,39 @@ class ComplexMetadata(WireModel):
         return dict(self.model_extra or {})
 
 
-class ComplexEmbedded(WireModel):
-    """Besides these keys, ``_embedded`` passes on to the lead (``tags``, ``source``…)."""
+class ComplexContactIn(ContactIn):
+    """A new contact (a contact body), or ``{"id": …}`` of an existing one (linked, never created)."""
 
-    model_config = ConfigDict(extra="allow")
+    id: PositiveId | None = None
 
-    contacts: One = Field(default_factory=list, description="One new contact (a contact body), or {id} of an "
-                                                            "existing one")
-    companies: One = Field(default_factory=list, description="One new company (a company body), or {id} of an "
-                                                             "existing one")
+
+class ComplexCompanyIn(CompanyIn):
+    """A new company (a company body), or ``{"id": …}`` of an existing one (linked, never created)."""
+
+    id: PositiveId | None = None
+
+
+class ComplexEmbedded(EntityEmbeddedIn):
+    """``_embedded`` of a complex lead: its ``tags``, one contact, one company, and the metadata of an
+    incoming lead (other keys are ignored)."""
+
+    contacts: Annotated[list[ComplexContactIn], One, Field(max_length=1)] = Field(default_factory=list)
+    companies: Annotated[list[ComplexCompanyIn], One, Field(max_length=1)] = Field(default_factory=list)
     metadata: Annotated[ComplexMetadata | None, BeforeValidator(_no_metadata)] = Field(
         None, description="Makes the lead an incoming lead of this category")
 
-    def lead_keys(self) -> dict[str, Any]:
-        return dict(self.model_extra or {})
 
+class ComplexLeadIn(LeadIn):
+    """A lead body (as ``POST /api/v4/leads`` takes it) with its contact and company."""
 
-class ComplexLeadIn(BatchItem):
-    """A lead body (``name``, ``price``, ``pipeline_id``, ``custom_fields_values``…) with its contact and
-    company."""
+    embedded: Annotated[ComplexEmbedded, BeforeValidator(embedded_object)] = Field(  # type: ignore[assignment]
+        default_factory=ComplexEmbedded, alias="_embedded")
 
-    model_config = ConfigDict(extra="allow")
+    def contact(self) -> ComplexContactIn | None:
+        return self.embedded.contacts[0] if self.embedded.contacts else None
 
-    embedded: ComplexEmbedded = Field(default_factory=ComplexEmbedded, alias="_embedded")
-
-    def lead_keys(self) -> dict[str, Any]:
-        """The lead's own keys, as the client sent them (without ``_embedded`` and ``request_id``)."""
-        return dict(self.model_extra or {})
-
-    def contact(self) -> dict[str, Any] | None:
-        return dict(self.embedded.contacts[0]) if self.embedded.contacts else None
-
-    def company(self) -> dict[str, Any] | None:
-        return dict(self.embedded.companies[0]) if self.embedded.companies else None
+    def company(self) -> ComplexCompanyIn | None:
+        return self.embedded.companies[0] if self.embedded.companies else None
 
 
 def _last(value: Any) -> Any:

@@ -19,7 +19,9 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.accounts import rights
+from kanbo.companies.company_wire import CompanyIn
 from kanbo.companies.spec import COMPANY_SPEC
+from kanbo.contacts.contact_wire import ContactEmbeddedIn, ContactIn
 from kanbo.contacts.spec import CONTACT_SPEC
 from kanbo.core.errors import Errors, FieldError, Forbidden, ItemErrors, ValidationFailed
 from kanbo.core.principal import Principal
@@ -27,9 +29,11 @@ from kanbo.core.time import now
 from kanbo.custom_fields.values import FieldCatalog, find_by_identity, load_catalog
 from kanbo.entities import service as entities
 from kanbo.entities.spec import EntitySpec
+from kanbo.entities.wire import EntityEmbeddedIn, EntityIn, EntityRefIn
 from kanbo.events.service import Change, actor_id, record_many
 from kanbo.http.query import ListQuery
 from kanbo.http.wire import field_errors
+from kanbo.leads.lead_wire import LeadContactIn, LeadEmbeddedIn, LeadIn
 from kanbo.leads.spec import LEAD_SPEC
 from kanbo.leads.stages import StageMap
 from kanbo.models.activity import Unsorted
@@ -53,9 +57,9 @@ class Plan:
     created_at: int | None
     meta: dict[str, Any]
     call_event: bool
-    lead: dict[str, Any]
-    contact: dict[str, Any] | None
-    company: dict[str, Any] | None
+    lead: LeadIn
+    contact: ContactIn | None
+    company: CompanyIn | None
 
 
 def new_uid() -> str:
@@ -109,18 +113,15 @@ async def _reject_duplicates(session: AsyncSession, category: str, plans: list[P
             seen[full] = plan.request_id
 
 
-def identities(contact: dict[str, Any] | None, catalog: FieldCatalog) -> tuple[list[str], list[str]]:
+def identities(contact: ContactIn | None, catalog: FieldCatalog) -> tuple[list[str], list[str]]:
     """The phones and emails of a contact body (``field_id`` or ``field_code`` of PHONE and EMAIL)."""
     phones: list[str] = []
     emails: list[str] = []
-    raw = contact.get("custom_fields_values") if contact else None
-    for entry in raw if isinstance(raw, list) else []:
-        if not isinstance(entry, dict):
-            continue
-        field_def = catalog.field(entry.get("field_id") or entry.get("field_code"))
+    for entry in (contact.custom_fields_values if contact else None) or []:
+        field_def = catalog.field(entry.field_id or entry.field_code)
         if field_def is None or field_def.code not in ("PHONE", "EMAIL"):
             continue
-        for value in entry.get("values") or []:
+        for value in entry.values or []:
             if isinstance(value, dict) and isinstance(value.get("value"), str | int):
                 (phones if field_def.code == "PHONE" else emails).append(str(value["value"]))
     return phones, emails
@@ -166,25 +167,41 @@ def renamed(failure: ValidationFailed, path: Callable[[str], str], request_ids: 
 
 
 async def _add_part(session: AsyncSession, principal: Principal, spec: EntitySpec, plans: list[Plan],
-                    items: list[dict[str, Any]], prefix: str) -> dict[int, int]:
-    """Add one kind of embedded object for these plans; errors name the item with a prefixed path."""
+                    items: Sequence[EntityIn], prefix: str) -> dict[int, int]:
+    """Add one kind of embedded object for these plans (each item's ``request_id`` is its plan's index);
+    errors name the plan's item with a prefixed path."""
     if not items:
         return {}
-    batch = [(str(plan.index), item) for plan, item in zip(plans, items, strict=True)]
     try:
-        results = await entities.add(session, principal, spec, batch, options={"incoming": True})
+        results = await entities.add(session, principal, spec, items, options={"incoming": True})
     except ValidationFailed as failure:
         raise prefixed(failure, prefix, {str(plan.index): plan.request_id for plan in plans}) from None
     return {int(rid): row.id for rid, row in results}
 
 
-def _with_embedded(item: dict[str, Any], links: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    result = dict(item)
-    raw = item.get("_embedded")
-    embedded = {k: v for k, v in raw.items() if k not in ("contacts", "companies")} if isinstance(raw, dict) else {}
-    embedded.update(links)
-    result["_embedded"] = embedded
-    return result
+def _tags(embedded: EntityEmbeddedIn | None) -> dict[str, Any]:
+    return {"tags": embedded.tags} if embedded is not None and "tags" in embedded.model_fields_set else {}
+
+
+def contact_item(contact: ContactIn, request_id: str, company_id: int | None) -> ContactIn:
+    """The contact as an item of its own batch, linked to its new company when it has one."""
+    if company_id is None:
+        return contact.model_copy(update={"request_id": request_id})
+    embedded = ContactEmbeddedIn(**_tags(contact.embedded), companies=[EntityRefIn(id=company_id)])
+    return contact.model_copy(update={"request_id": request_id, "embedded": embedded})
+
+
+def lead_item(lead: LeadIn, request_id: str, contact_id: int | None, company_id: int | None,
+              **update: Any) -> LeadIn:
+    """The lead as an item of its own batch, linked to its contact (the main one) and company, and to
+    no others: its own ``_embedded`` keeps only its tags."""
+    links: dict[str, Any] = {}
+    if contact_id is not None:
+        links["contacts"] = [LeadContactIn(id=contact_id, is_main=True)]
+    if company_id is not None:
+        links["companies"] = [EntityRefIn(id=company_id)]
+    embedded = LeadEmbeddedIn(**_tags(lead.embedded), **links)
+    return lead.model_copy(update={"request_id": request_id, "embedded": embedded, **update})
 
 
 def parse_items(category: str, items: Sequence[tuple[str, dict[str, Any]]]) -> list[IncomingIn]:
@@ -226,25 +243,15 @@ async def add_items(session: AsyncSession, principal: Principal, category: str, 
     duplicates = await _duplicates_of(session, plans)
 
     with_company = [plan for plan in plans if plan.company is not None]
-    company_ids = await _add_part(session, principal, COMPANY_SPEC, with_company,
-                                  [plan.company for plan in with_company if plan.company is not None],
-                                  "_embedded.companies.0")
+    company_ids = await _add_part(session, principal, COMPANY_SPEC, with_company, [
+        plan.company.model_copy(update={"request_id": str(plan.index)})
+        for plan in with_company if plan.company is not None], "_embedded.companies.0")
     with_contact = [plan for plan in plans if plan.contact is not None]
     contact_ids = await _add_part(session, principal, CONTACT_SPEC, with_contact, [
-        _with_embedded(plan.contact, {"companies": [{"id": company_ids[plan.index]}]}
-                       if plan.index in company_ids else {})
-        for plan in with_contact if plan.contact is not None
-    ], "_embedded.contacts.0")
-    leads = []
-    for plan in plans:
-        links: dict[str, list[dict[str, Any]]] = {}
-        if plan.index in contact_ids:
-            links["contacts"] = [{"id": contact_ids[plan.index], "is_main": True}]
-        if plan.index in company_ids:
-            links["companies"] = [{"id": company_ids[plan.index]}]
-        lead = _with_embedded({k: v for k, v in plan.lead.items() if k != "status_id"}, links)
-        lead["pipeline_id"] = plan.pipeline_id
-        leads.append(lead)
+        contact_item(plan.contact, str(plan.index), company_ids.get(plan.index))
+        for plan in with_contact if plan.contact is not None], "_embedded.contacts.0")
+    leads = [lead_item(plan.lead, str(plan.index), contact_ids.get(plan.index), company_ids.get(plan.index),
+                       pipeline_id=plan.pipeline_id, status_id=None) for plan in plans]
     lead_ids = await _add_part(session, principal, LEAD_SPEC, plans, leads, "_embedded.leads.0")
 
     stamp = now()

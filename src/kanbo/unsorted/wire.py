@@ -15,6 +15,8 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BeforeValidator, Field
 from starlette.requests import Request
 
+from kanbo.companies.company_wire import CompanyIn
+from kanbo.contacts.contact_wire import ContactIn
 from kanbo.entities.wire import entity_path
 from kanbo.http.hal import href
 from kanbo.http.query import MAX_INT
@@ -29,6 +31,7 @@ from kanbo.http.wire import (
     hal_page,
     hal_written,
 )
+from kanbo.leads.lead_wire import LeadIn
 from kanbo.models.activity import Unsorted
 from kanbo.unsorted.metadata import (
     CATEGORIES,
@@ -50,7 +53,6 @@ from kanbo.unsorted.wire_kit import AnObject, values
 PositiveId = Annotated[int, Field(ge=1, le=MAX_INT)]
 #: A bound of a range filter.
 Bound = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
-Object = dict[str, Any]
 
 
 # Shared pieces -------------------------------------------------------------------------------------
@@ -64,8 +66,13 @@ def _one(value: Any) -> Any:
     return value
 
 
-#: At most one entity object (``[{…}]``, ``{…}``, ``[]`` or ``null``).
-One = Annotated[list[Object], BeforeValidator(_one), Field(max_length=1)]
+#: At most one object of a kind (``[{…}]``, ``{…}``, ``[]`` or ``null``).
+One = BeforeValidator(_one)
+
+
+def embedded_object(value: Any) -> Any:
+    """``_embedded``: ``null``, and ``[]`` (PHP's empty object), are ``{}``."""
+    return {} if value is None or value == [] else value
 
 
 def _text(value: Any) -> Any:
@@ -85,10 +92,13 @@ SourceText = Annotated[str, BeforeValidator(_required_text), Field(min_length=1,
 # Requests: adding ------------------------------------------------------------------------------------
 
 class IncomingEmbedded(WireModel):
-    leads: One = Field(default_factory=list, description="At most one lead object (a lead body)")
-    contacts: One = Field(default_factory=list, description="At most one contact object (a contact body)")
-    companies: One = Field(default_factory=list, description="At most one company object (a company body)")
-    lead: Object | None = Field(None, description="Older PHP library versions: the lead as one object")
+    """The incoming lead's own new lead, contact and company, each a body as ``POST /api/v4/leads``
+    (``/contacts``, ``/companies``) takes it; the lead goes to its pipeline's Incoming stage."""
+
+    leads: Annotated[list[LeadIn], One, Field(max_length=1)] = Field(default_factory=list)
+    contacts: Annotated[list[ContactIn], One, Field(max_length=1)] = Field(default_factory=list)
+    companies: Annotated[list[CompanyIn], One, Field(max_length=1)] = Field(default_factory=list)
+    lead: LeadIn | None = Field(None, description="Older PHP library versions: the lead as one object")
 
 
 class IncomingIn(BatchItem):
@@ -101,18 +111,19 @@ class IncomingIn(BatchItem):
     pipeline_id: PositiveId | None = Field(None, description="The main pipeline when not given")
     created_at: Timestamp | None = None
     metadata: UnsortedMetadata
-    embedded: IncomingEmbedded = Field(default_factory=IncomingEmbedded, alias="_embedded")
+    embedded: Annotated[IncomingEmbedded, BeforeValidator(embedded_object)] = Field(
+        default_factory=IncomingEmbedded, alias="_embedded")
 
-    def lead(self) -> Object:
+    def lead(self) -> LeadIn:
         if self.embedded.leads:
-            return dict(self.embedded.leads[0])
-        return dict(self.embedded.lead or {})
+            return self.embedded.leads[0]
+        return self.embedded.lead or LeadIn()
 
-    def contact(self) -> Object | None:
-        return dict(self.embedded.contacts[0]) if self.embedded.contacts else None
+    def contact(self) -> ContactIn | None:
+        return self.embedded.contacts[0] if self.embedded.contacts else None
 
-    def company(self) -> Object | None:
-        return dict(self.embedded.companies[0]) if self.embedded.companies else None
+    def company(self) -> CompanyIn | None:
+        return self.embedded.companies[0] if self.embedded.companies else None
 
 
 class FormsIn(IncomingIn):
