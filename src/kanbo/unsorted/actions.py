@@ -19,12 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kanbo.accounts import rights
 from kanbo.companies.spec import COMPANY_SPEC
 from kanbo.contacts.spec import CONTACT_SPEC
-from kanbo.core.errors import BadRequest, Forbidden, NotFound, ValidationFailed
+from kanbo.core.errors import BadRequest, Errors, Forbidden, NotFound, ValidationFailed
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
 from kanbo.entities import service as entities
-from kanbo.entities.fields import UserInfo, users_map
 from kanbo.entities.kinds import LEADS
+from kanbo.entities.users import UserInfo, active_user, users_map
 from kanbo.events.service import record_many
 from kanbo.leads.spec import LEAD_SPEC
 from kanbo.leads.stages import StageMap
@@ -73,11 +73,10 @@ def _user(user_id: int | None, users: dict[int, UserInfo], principal: Principal)
     """``user_id`` of the body (an active user of the account) or the acting user."""
     if user_id is None:
         return principal.user_id
-    info = users.get(user_id)
-    if info is None or not info.is_active:
-        raise ValidationFailed.single("user_id", f"User {user_id} is not an active user of this account.",
-                                      code="NotSupportedChoice")
-    return info.id
+    errors = Errors()
+    if not active_user(user_id, users, errors, "0", "user_id"):
+        errors.raise_if_any()
+    return user_id
 
 
 async def _live(session: AsyncSession, model: Any, entity_id: int | None) -> Any:
