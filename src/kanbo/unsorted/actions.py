@@ -19,13 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kanbo.accounts import rights
 from kanbo.companies.spec import COMPANY_SPEC
 from kanbo.contacts.spec import CONTACT_SPEC
-from kanbo.core.errors import BadRequest, Forbidden, NotFound, ValidationFailed
+from kanbo.core.errors import BadRequest, Errors, Forbidden, NotFound, ValidationFailed
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
-from kanbo.core.values import as_int
 from kanbo.entities import service as entities
-from kanbo.entities.fields import UserInfo, users_map
 from kanbo.entities.kinds import LEADS
+from kanbo.entities.users import UserInfo, active_user, users_map
 from kanbo.events.service import record_many
 from kanbo.leads.spec import LEAD_SPEC
 from kanbo.leads.stages import StageMap
@@ -33,6 +32,7 @@ from kanbo.links import service as links
 from kanbo.models.activity import Unsorted
 from kanbo.models.entities import Company, Contact, Lead
 from kanbo.unsorted.service import unsorted_change
+from kanbo.unsorted.wire import UnsortedAcceptIn, UnsortedDeclineIn, UnsortedLinkIn
 
 
 @dataclasses.dataclass
@@ -48,17 +48,14 @@ def _on_behalf(principal: Principal) -> Principal:
     return dataclasses.replace(principal, is_admin=True)
 
 
-def _body(body: Any) -> dict[str, Any]:
-    if body is None:
-        return {}
-    if not isinstance(body, dict):
-        raise BadRequest("Request body must be a JSON object")
-    return body
+def require_sorting(principal: Principal) -> None:
+    """Accepting, declining and linking need the leads ``edit`` right on some leads at least."""
+    if not rights.may(principal, "leads", "edit"):
+        raise Forbidden("You may not edit leads")
 
 
 async def _waiting(session: AsyncSession, principal: Principal, uid: str) -> Unsorted:
-    if not rights.may(principal, "leads", "edit"):
-        raise Forbidden("You may not edit leads")
+    require_sorting(principal)
     row = await session.scalar(select(Unsorted).where(Unsorted.uid == uid))
     if row is None:
         raise NotFound(f"Incoming lead {uid} not found")
@@ -72,16 +69,14 @@ async def _waiting(session: AsyncSession, principal: Principal, uid: str) -> Uns
     return row
 
 
-def _user(body: dict[str, Any], users: dict[int, UserInfo], principal: Principal) -> int:
+def _user(user_id: int | None, users: dict[int, UserInfo], principal: Principal) -> int:
     """``user_id`` of the body (an active user of the account) or the acting user."""
-    if body.get("user_id") is None:
+    if user_id is None:
         return principal.user_id
-    user_id = as_int(body["user_id"])
-    info = users.get(user_id) if user_id is not None else None
-    if info is None or not info.is_active:
-        raise ValidationFailed.single("user_id", f"User {body['user_id']} is not an active user of this account.",
-                                      code="NotSupportedChoice")
-    return info.id
+    errors = Errors()
+    if not active_user(user_id, users, errors, "0", "user_id"):
+        errors.raise_if_any()
+    return user_id
 
 
 async def _live(session: AsyncSession, model: Any, entity_id: int | None) -> Any:
@@ -98,29 +93,24 @@ def _resolve(session: AsyncSession, principal: Principal, row: Unsorted, state: 
     record_many(session, principal, [unsorted_change(event, row, **extra)])
 
 
-async def accept(session: AsyncSession, principal: Principal, uid: str, raw: Any) -> Unsorted:
+async def accept(session: AsyncSession, principal: Principal, uid: str, data: UnsortedAcceptIn) -> Unsorted:
     """The lead leaves Incoming for ``status_id`` (or the pipeline's first ordinary stage); ``user_id``
     (or the acting user) becomes responsible for the lead, contact and company; all three stop being
     unsorted."""
-    body = _body(raw)
     row = await _waiting(session, principal, uid)
-    user_id = _user(body, await users_map(session), principal)
+    user_id = _user(data.user_id, await users_map(session), principal)
     lead = await _live(session, Lead, row.lead_id)
     if lead is None:
         raise BadRequest(f"The lead of incoming lead {uid} was deleted; decline it instead")
     stages = await StageMap.load(session)
-    status_id: int | None
-    if body.get("status_id") is None:
+    status_id = data.status_id
+    if status_id is None:
         status_id = stages.first.get(lead.pipeline_id)
         if status_id is None:
             raise BadRequest(f"Pipeline {lead.pipeline_id} has no ordinary stage")
-    else:
-        status_id = as_int(body["status_id"])
-        if status_id is None or status_id < 1:
-            raise ValidationFailed.single("status_id", "This value should be of type int.", code="InvalidType")
-        if status_id == stages.incoming.get(lead.pipeline_id):
-            raise ValidationFailed.single("status_id", "An incoming lead is accepted into another stage than "
-                                                       "Incoming.")
+    elif status_id == stages.incoming.get(lead.pipeline_id):
+        raise ValidationFailed.single("status_id", "An incoming lead is accepted into another stage than "
+                                                   "Incoming.")
     owner = (await users_map(session)).get(lead.responsible_user_id)
     if not rights.may_row(principal, "leads", "edit", lead.responsible_user_id, owner.group_id if owner else None,
                           stage=(lead.pipeline_id, status_id)):
@@ -154,52 +144,29 @@ async def _trash_parts(session: AsyncSession, principal: Principal, row: Unsorte
             await entities.trash(session, system, spec, [part.id])
 
 
-async def decline(session: AsyncSession, principal: Principal, uid: str, raw: Any) -> Unsorted:
+async def decline(session: AsyncSession, principal: Principal, uid: str, data: UnsortedDeclineIn) -> Unsorted:
     """The incoming lead's lead, contact and company go to the trash (restorable, spec §24)."""
-    body = _body(raw)
     row = await _waiting(session, principal, uid)
-    by = _user(body, await users_map(session), principal)
+    by = _user(data.user_id, await users_map(session), principal)
     await _trash_parts(session, principal, row, lead=True, contact=True, company=True)
     _resolve(session, principal, row, "declined", by)
     await session.flush()
     return row
 
 
-def _link_target(body: dict[str, Any]) -> tuple[int, int | None]:
-    target = body.get("link")
-    if not isinstance(target, dict):
-        raise ValidationFailed.single("link", "This value should not be blank.", code="NotBlank")
-    entity_type = target.get("entity_type")
-    if entity_type == "customers":
-        raise ValidationFailed.single("link.entity_type", "Customers are not available in Kanbo yet.",
-                                      code="NotSupported")
-    if entity_type not in ("leads", "lead"):
-        raise ValidationFailed.single("link.entity_type", "The value you selected is not a valid choice.",
-                                      code="NotSupportedChoice")
-    entity_id = as_int(target.get("entity_id"))
-    if entity_id is None or entity_id < 1:
-        raise ValidationFailed.single("link.entity_id", "This value should be a positive integer.",
-                                      code="InvalidType")
-    metadata = target.get("metadata")
-    contact_id = None
-    if isinstance(metadata, dict) and metadata.get("contact_id") is not None:
-        contact_id = as_int(metadata["contact_id"])
-        if contact_id is None or contact_id < 1:
-            raise ValidationFailed.single("link.metadata.contact_id", "This value should be a positive integer.",
-                                          code="InvalidType")
-    return entity_id, contact_id
-
-
-async def link(session: AsyncSession, principal: Principal, uid: str, raw: Any) -> Linked:
+async def link(session: AsyncSession, principal: Principal, uid: str, data: UnsortedLinkIn) -> Linked:
     """Attach the incoming lead's contact (or ``link.metadata.contact_id``, an existing contact) to an
     existing lead; the incoming lead's own lead goes to the trash. The incoming contact and company become
     ordinary; when another contact was named they are trashed instead. The company is also attached to
     the lead when the lead has none."""
-    body = _body(raw)
     row = await _waiting(session, principal, uid)
     users = await users_map(session)
-    by = _user(body, users, principal)
-    entity_id, chosen = _link_target(body)
+    by = _user(data.user_id, users, principal)
+    if data.link.entity_type == "customers":
+        raise ValidationFailed.single("link.entity_type", "Customers are not available in Kanbo yet.",
+                                      code="NotSupported")
+    entity_id = data.link.entity_id
+    chosen = data.link.metadata.contact_id if data.link.metadata is not None else None
     target = await _live(session, Lead, entity_id)
     if target is None or target.is_unsorted:
         raise ValidationFailed.single("link.entity_id", f"Lead {entity_id} not found.", code="NotFound")

@@ -10,104 +10,75 @@ Accepting, declining and linking live in :mod:`kanbo.unsorted.actions`.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.accounts import rights
+from kanbo.companies.company_wire import CompanyIn
 from kanbo.companies.spec import COMPANY_SPEC
+from kanbo.contacts.contact_wire import ContactEmbeddedIn, ContactIn
 from kanbo.contacts.spec import CONTACT_SPEC
-from kanbo.core.errors import BadRequest, Errors, FieldError, Forbidden, ItemErrors, ValidationFailed
+from kanbo.core.errors import Errors, FieldError, Forbidden, ItemErrors, ValidationFailed
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
 from kanbo.custom_fields.values import FieldCatalog, find_by_identity, load_catalog
 from kanbo.entities import service as entities
-from kanbo.entities.fields import int_field, text_field
 from kanbo.entities.spec import EntitySpec
+from kanbo.entities.wire import EntityEmbeddedIn, EntityIn, EntityRefIn
 from kanbo.events.service import Change, actor_id, record_many
-from kanbo.http.query import ListQuery, as_int_list, as_list, as_range
+from kanbo.http.query import ListQuery
+from kanbo.http.wire import field_errors
+from kanbo.leads.lead_wire import LeadContactIn, LeadEmbeddedIn, LeadIn
 from kanbo.leads.spec import LEAD_SPEC
 from kanbo.leads.stages import StageMap
 from kanbo.models.activity import Unsorted
 from kanbo.models.entities import Contact, Lead
 from kanbo.notes.service import add_note
-from kanbo.unsorted.metadata import CATEGORIES, dedupe_key, describe_key, parse_metadata
+from kanbo.unsorted.metadata import dedupe_key, describe_key
+from kanbo.unsorted.wire import ITEMS, IncomingIn, UnsortedFilter, UnsortedSummaryFilter
 
-WRITABLE = ("forms", "sip", "chats")
+WRITABLE = tuple(ITEMS)
 
 
 @dataclass
 class Plan:
-    """One validated item of the batch."""
+    """One item of the batch, with what the database still has to confirm."""
 
     index: int
     request_id: str
-    source_uid: str = ""
-    source_name: str = ""
-    pipeline_id: int = 0
-    created_at: int | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
-    call_event: bool = False
-    lead: dict[str, Any] = field(default_factory=dict)
-    contact: dict[str, Any] | None = None
-    company: dict[str, Any] | None = None
+    source_uid: str
+    source_name: str
+    pipeline_id: int
+    created_at: int | None
+    meta: dict[str, Any]
+    call_event: bool
+    lead: LeadIn
+    contact: ContactIn | None
+    company: CompanyIn | None
 
 
 def new_uid() -> str:
     return secrets.token_hex(16)
 
 
-def _one(embedded: dict[str, Any], key: str, errors: Errors, request_id: str) -> dict[str, Any] | None:
-    """``_embedded.<key>``: at most one object (a bare object is taken as a list of one)."""
-    value = embedded.get(key)
-    if value in (None, []):
-        return None
-    if isinstance(value, dict):
-        return dict(value)
-    if not isinstance(value, list) or len(value) != 1 or not isinstance(value[0], dict):
-        errors.add(request_id, f"_embedded.{key}", f"An incoming lead takes at most one {key[:-1]} object.",
-                   "InvalidValue")
-        return None
-    return dict(value[0])
+def require_adding(principal: Principal) -> None:
+    """Adding incoming leads is adding leads."""
+    if not rights.may(principal, "leads", "add"):
+        raise Forbidden("You may not add leads")
 
 
-def _required_text(item: dict[str, Any], key: str, errors: Errors, request_id: str) -> str:
-    if item.get(key) in (None, ""):
-        errors.add(request_id, key, "This value should not be blank.", "NotBlank")
-        return ""
-    text = text_field(item, key, errors, request_id)
-    if text == "":
-        errors.add(request_id, key, "This value should not be blank.", "NotBlank")
-    return text or ""
-
-
-def _plan(category: str, index: int, request_id: str, item: dict[str, Any], stages: StageMap,
-          errors: Errors) -> Plan:
-    plan = Plan(index, request_id)
-    plan.source_uid = _required_text(item, "source_uid", errors, request_id)
-    plan.source_name = _required_text(item, "source_name", errors, request_id)
-    pipeline_id = int_field(item, "pipeline_id", errors, request_id, minimum=1)
-    if pipeline_id is None and item.get("pipeline_id") is None:
-        pipeline_id = stages.main
-    if pipeline_id is not None:
-        if pipeline_id not in stages.incoming:
-            errors.add(request_id, "pipeline_id", f"Pipeline {pipeline_id} not found.", "NotFound")
-        plan.pipeline_id = pipeline_id
-    plan.created_at = int_field(item, "created_at", errors, request_id)
-    plan.meta, plan.call_event = parse_metadata(category, item.get("metadata"), errors, request_id)
-    embedded = item.get("_embedded")
-    if embedded is not None and not isinstance(embedded, dict):
-        errors.add(request_id, "_embedded", "This value should be of type object.", "InvalidType")
-        embedded = None
-    embedded = embedded or {}
-    plan.lead = _one(embedded, "leads", errors, request_id) or {}
-    if not plan.lead and isinstance(embedded.get("lead"), dict):  # older PHP library versions send one `lead`
-        plan.lead = dict(embedded["lead"])
-    plan.contact = _one(embedded, "contacts", errors, request_id)
-    plan.company = _one(embedded, "companies", errors, request_id)
-    return plan
+def _plan(index: int, item: IncomingIn, stages: StageMap, errors: Errors) -> Plan:
+    request_id = item.request_id or str(index)
+    pipeline_id = item.pipeline_id if item.pipeline_id is not None else stages.main
+    if pipeline_id is None or pipeline_id not in stages.incoming:
+        errors.add(request_id, "pipeline_id", f"Pipeline {pipeline_id} not found.", "NotFound")
+    return Plan(index, request_id, item.source_uid, item.source_name, pipeline_id or 0, item.created_at,
+                item.metadata.stored(), item.metadata.call_event, item.lead(), item.contact(), item.company())
 
 
 async def _reject_duplicates(session: AsyncSession, category: str, plans: list[Plan], errors: Errors) -> None:
@@ -142,17 +113,15 @@ async def _reject_duplicates(session: AsyncSession, category: str, plans: list[P
             seen[full] = plan.request_id
 
 
-def _identities(contact: dict[str, Any] | None, catalog: FieldCatalog) -> tuple[list[str], list[str]]:
+def identities(contact: ContactIn | None, catalog: FieldCatalog) -> tuple[list[str], list[str]]:
+    """The phones and emails of a contact body (``field_id`` or ``field_code`` of PHONE and EMAIL)."""
     phones: list[str] = []
     emails: list[str] = []
-    raw = contact.get("custom_fields_values") if contact else None
-    for entry in raw if isinstance(raw, list) else []:
-        if not isinstance(entry, dict):
-            continue
-        field_def = catalog.field(entry.get("field_id") or entry.get("field_code"))
+    for entry in (contact.custom_fields_values if contact else None) or []:
+        field_def = catalog.field(entry.field_id or entry.field_code)
         if field_def is None or field_def.code not in ("PHONE", "EMAIL"):
             continue
-        for value in entry.get("values") or []:
+        for value in entry.values or []:
             if isinstance(value, dict) and isinstance(value.get("value"), str | int):
                 (phones if field_def.code == "PHONE" else emails).append(str(value["value"]))
     return phones, emails
@@ -164,7 +133,7 @@ async def _duplicates_of(session: AsyncSession, plans: list[Plan]) -> dict[int, 
     country = catalog.country or "US"
     found: dict[int, list[int]] = {}
     for plan in plans:
-        phones, emails = _identities(plan.contact, catalog)
+        phones, emails = identities(plan.contact, catalog)
         if plan.meta.get("phone"):
             phones.append(str(plan.meta["phone"]))
         if phones or emails:
@@ -180,65 +149,109 @@ async def _duplicates_of(session: AsyncSession, plans: list[Plan]) -> dict[int, 
     return {index: sorted(i for i in ids if i in sorted_ids) for index, ids in found.items()}
 
 
+def prefixed(failure: ValidationFailed, prefix: str, request_ids: dict[str, str] | None = None,
+             ) -> ValidationFailed:
+    """The errors of a sub-batch reported on the items that carried it: ``prefix.`` before each path,
+    request ids translated by ``request_ids``."""
+    return renamed(failure, lambda path: f"{prefix}.{path}", request_ids)
+
+
+def renamed(failure: ValidationFailed, path: Callable[[str], str], request_ids: dict[str, str] | None = None,
+            ) -> ValidationFailed:
+    names = request_ids or {}
+    return ValidationFailed([
+        ItemErrors(names.get(entry.request_id, entry.request_id),
+                   [FieldError(e.code, path(e.path), e.detail) for e in entry.errors])
+        for entry in failure.items
+    ], failure.detail)
+
+
 async def _add_part(session: AsyncSession, principal: Principal, spec: EntitySpec, plans: list[Plan],
-                    items: list[dict[str, Any]], prefix: str) -> dict[int, int]:
-    """Add one kind of embedded object for these plans; errors name the item with a prefixed path."""
+                    items: Sequence[EntityIn], prefix: str) -> dict[int, int]:
+    """Add one kind of embedded object for these plans (each item's ``request_id`` is its plan's index);
+    errors name the plan's item with a prefixed path."""
     if not items:
         return {}
-    batch = [(str(plan.index), item) for plan, item in zip(plans, items, strict=True)]
     try:
-        results = await entities.add(session, principal, spec, batch, options={"incoming": True})
+        results = await entities.add(session, principal, spec, items, options={"incoming": True})
     except ValidationFailed as failure:
-        by_index = {str(plan.index): plan.request_id for plan in plans}
-        raise ValidationFailed([
-            ItemErrors(by_index.get(entry.request_id, entry.request_id),
-                       [FieldError(e.code, f"{prefix}.{e.path}", e.detail) for e in entry.errors])
-            for entry in failure.items
-        ]) from None
+        raise prefixed(failure, prefix, {str(plan.index): plan.request_id for plan in plans}) from None
     return {int(rid): row.id for rid, row in results}
 
 
-def _with_embedded(item: dict[str, Any], links: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    result = dict(item)
-    raw = item.get("_embedded")
-    embedded = {k: v for k, v in raw.items() if k not in ("contacts", "companies")} if isinstance(raw, dict) else {}
-    embedded.update(links)
-    result["_embedded"] = embedded
-    return result
+def _tags(embedded: EntityEmbeddedIn | None) -> dict[str, Any]:
+    return {"tags": embedded.tags} if embedded is not None and "tags" in embedded.model_fields_set else {}
+
+
+def contact_item(contact: ContactIn, request_id: str, company_id: int | None) -> ContactIn:
+    """The contact as an item of its own batch, linked to its new company when it has one."""
+    if company_id is None:
+        return contact.model_copy(update={"request_id": request_id})
+    embedded = ContactEmbeddedIn(**_tags(contact.embedded), companies=[EntityRefIn(id=company_id)])
+    return contact.model_copy(update={"request_id": request_id, "embedded": embedded})
+
+
+def lead_item(lead: LeadIn, request_id: str, contact_id: int | None, company_id: int | None,
+              **update: Any) -> LeadIn:
+    """The lead as an item of its own batch, linked to its contact (the main one) and company, and to
+    no others: its own ``_embedded`` keeps only its tags."""
+    links: dict[str, Any] = {}
+    if contact_id is not None:
+        links["contacts"] = [LeadContactIn(id=contact_id, is_main=True)]
+    if company_id is not None:
+        links["companies"] = [EntityRefIn(id=company_id)]
+    embedded = LeadEmbeddedIn(**_tags(lead.embedded), **links)
+    return lead.model_copy(update={"request_id": request_id, "embedded": embedded, **update})
+
+
+def parse_items(category: str, items: Sequence[tuple[str, dict[str, Any]]]) -> list[IncomingIn]:
+    """Bodies of incoming leads held as plain objects (by calls, by complex add) as the category's model;
+    every failing item is named in one 400."""
+    model = ITEMS[category]
+    parsed: list[IncomingIn] = []
+    failed: list[ItemErrors] = []
+    for request_id, data in items:
+        try:
+            item = model.model_validate(data)
+        except ValidationError as exc:
+            failed.append(ItemErrors(request_id, field_errors(exc.errors(include_url=False))))
+            continue
+        item.request_id = request_id
+        parsed.append(item)
+    if failed:
+        raise ValidationFailed(failed)
+    return parsed
 
 
 async def add_incoming(session: AsyncSession, principal: Principal, category: str,
-                       items: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, Unsorted]]:
-    """Add a batch of incoming leads of one category; ``[(request_id, row)]`` in request order."""
-    if not rights.may(principal, "leads", "add"):
-        raise Forbidden("You may not add leads")
+                       items: Sequence[tuple[str, dict[str, Any]]]) -> list[tuple[str, Unsorted]]:
+    """:func:`add_items` for bodies held as plain objects."""
+    require_adding(principal)
+    return await add_items(session, principal, category, parse_items(category, items))
+
+
+async def add_items(session: AsyncSession, principal: Principal, category: str, items: Sequence[IncomingIn],
+                    errors: Errors | None = None) -> list[tuple[str, Unsorted]]:
+    """Add a batch of incoming leads of one category; ``[(request_id, row)]`` in request order.
+    ``errors``: those of the request's malformed items, reported with the others in one 400."""
+    require_adding(principal)
     stages = await StageMap.load(session)
-    errors = Errors()
-    plans = [_plan(category, index, rid, item, stages, errors) for index, (rid, item) in enumerate(items)]
+    errors = errors if errors is not None else Errors()
+    plans = [_plan(index, item, stages, errors) for index, item in enumerate(items)]
     await _reject_duplicates(session, category, plans, errors)
     errors.raise_if_any()
     duplicates = await _duplicates_of(session, plans)
 
     with_company = [plan for plan in plans if plan.company is not None]
-    company_ids = await _add_part(session, principal, COMPANY_SPEC, with_company,
-                                  [plan.company for plan in with_company if plan.company is not None],
-                                  "_embedded.companies.0")
+    company_ids = await _add_part(session, principal, COMPANY_SPEC, with_company, [
+        plan.company.model_copy(update={"request_id": str(plan.index)})
+        for plan in with_company if plan.company is not None], "_embedded.companies.0")
     with_contact = [plan for plan in plans if plan.contact is not None]
     contact_ids = await _add_part(session, principal, CONTACT_SPEC, with_contact, [
-        _with_embedded(plan.contact, {"companies": [{"id": company_ids[plan.index]}]}
-                       if plan.index in company_ids else {})
-        for plan in with_contact if plan.contact is not None
-    ], "_embedded.contacts.0")
-    leads = []
-    for plan in plans:
-        links: dict[str, list[dict[str, Any]]] = {}
-        if plan.index in contact_ids:
-            links["contacts"] = [{"id": contact_ids[plan.index], "is_main": True}]
-        if plan.index in company_ids:
-            links["companies"] = [{"id": company_ids[plan.index]}]
-        lead = _with_embedded({k: v for k, v in plan.lead.items() if k != "status_id"}, links)
-        lead["pipeline_id"] = plan.pipeline_id
-        leads.append(lead)
+        contact_item(plan.contact, str(plan.index), company_ids.get(plan.index))
+        for plan in with_contact if plan.contact is not None], "_embedded.contacts.0")
+    leads = [lead_item(plan.lead, str(plan.index), contact_ids.get(plan.index), company_ids.get(plan.index),
+                       pipeline_id=plan.pipeline_id, status_id=None) for plan in plans]
     lead_ids = await _add_part(session, principal, LEAD_SPEC, plans, leads, "_embedded.leads.0")
 
     stamp = now()
@@ -287,28 +300,25 @@ async def add_call_note(session: AsyncSession, principal: Principal, lead_id: in
 
 # Reading ---------------------------------------------------------------------------------------
 
-def _shared_filters(principal: Principal, f: dict[str, Any]) -> list[ColumnElement[bool]]:
+def _shared_filters(principal: Principal, uids: list[str], pipeline_ids: list[int]) -> list[ColumnElement[bool]]:
     """The filters every read shares, and the rights: an incoming lead is seen by whoever may see its
     lead (the leads view letter and the stage rights of its Incoming stage)."""
     clauses: list[ColumnElement[bool]] = [
         Unsorted.lead_id.in_(select(Lead.id).where(*rights.visible(principal, "leads")))]
-    if f.get("uid") not in (None, ""):
-        clauses.append(Unsorted.uid.in_(as_list(f["uid"], path="filter[uid]")))
-    if f.get("pipeline_id") not in (None, ""):
-        clauses.append(Unsorted.pipeline_id.in_(as_int_list(f["pipeline_id"], "filter[pipeline_id]")))
+    if uids:
+        clauses.append(Unsorted.uid.in_(uids))
+    if pipeline_ids:
+        clauses.append(Unsorted.pipeline_id.in_(pipeline_ids))
     return clauses
 
 
-async def list_waiting(session: AsyncSession, principal: Principal, query: ListQuery) -> tuple[list[Unsorted], bool]:
+async def list_waiting(session: AsyncSession, principal: Principal, query: ListQuery, f: UnsortedFilter,
+                       ) -> tuple[list[Unsorted], bool]:
     """One page of incoming leads still waiting (state ``new``): one query, ``limit + 1`` rows."""
-    _require_view(principal)
-    clauses = [Unsorted.state == "new", *_shared_filters(principal, query.filter)]
-    if query.filter.get("category") not in (None, ""):
-        categories = as_list(query.filter["category"], path="filter[category]")
-        unknown = [c for c in categories if c not in CATEGORIES]
-        if unknown:
-            raise BadRequest(f"filter[category]: unknown category '{unknown[0]}'; use {', '.join(CATEGORIES)}")
-        clauses.append(Unsorted.category.in_(categories))
+    require_viewing(principal)
+    clauses = [Unsorted.state == "new", *_shared_filters(principal, f.uid, f.pipeline_id)]
+    if f.category:
+        clauses.append(Unsorted.category.in_(f.category))
     order = [getattr(Unsorted, key).desc() if direction == "desc" else getattr(Unsorted, key).asc()
              for key, direction in query.order]
     if not any(key == "id" for key, _ in query.order):
@@ -319,23 +329,21 @@ async def list_waiting(session: AsyncSession, principal: Principal, query: ListQ
 
 
 async def get_waiting(session: AsyncSession, principal: Principal, uid: str) -> Unsorted | None:
-    _require_view(principal)
+    require_viewing(principal)
     row: Unsorted | None = await session.scalar(select(Unsorted).where(
-        Unsorted.uid == uid, Unsorted.state == "new", *_shared_filters(principal, {})))
+        Unsorted.uid == uid, Unsorted.state == "new", *_shared_filters(principal, [], [])))
     return row
 
 
-async def summary_counts(session: AsyncSession, principal: Principal, f: dict[str, Any]
+async def summary_counts(session: AsyncSession, principal: Principal, f: UnsortedSummaryFilter,
                          ) -> list[tuple[str, str, int, int]]:
     """(category, state, rows, seconds from arrival to decision) per group, in one query."""
-    _require_view(principal)
-    clauses = _shared_filters(principal, f)
-    if "created_at" in f:
-        bounds = as_range(f["created_at"], "filter[created_at]")
-        if bounds.start is not None:
-            clauses.append(Unsorted.created_at >= bounds.start)
-        if bounds.end is not None:
-            clauses.append(Unsorted.created_at <= bounds.end)
+    require_viewing(principal)
+    clauses = _shared_filters(principal, f.uid, f.pipeline_id)
+    if f.created_at.from_ is not None:
+        clauses.append(Unsorted.created_at >= f.created_at.from_)
+    if f.created_at.to is not None:
+        clauses.append(Unsorted.created_at <= f.created_at.to)
     waited = case((Unsorted.resolved_at.is_not(None), Unsorted.resolved_at - Unsorted.created_at), else_=0)
     rows = await session.execute(
         select(Unsorted.category, Unsorted.state, func.count(), func.coalesce(func.sum(waited), 0))
@@ -343,6 +351,6 @@ async def summary_counts(session: AsyncSession, principal: Principal, f: dict[st
     return [(category, state, int(count), int(seconds)) for category, state, count, seconds in rows]
 
 
-def _require_view(principal: Principal) -> None:
+def require_viewing(principal: Principal) -> None:
     if not rights.may(principal, "leads", "view"):
         raise Forbidden("You may not view leads")

@@ -1,20 +1,316 @@
-"""Incoming leads on the wire (spec §8.2, §8.3, §8.1 answers).
+"""Incoming leads on the wire (spec §8.1 to §8.4): the request models, the answer models and the renderers.
 
 Kanbo extension: every object carries ``duplicate_of`` — the ids of existing contacts whose phone or
 email matched the incoming lead's contact when it arrived (``[]`` when none).
+
+The lead, contact and company of an incoming lead are the entities' own objects (``_embedded.leads[0]``
+is a lead body as ``POST /api/v4/leads`` takes it): they are passed on to the entity services, which
+validate them and report their errors under ``_embedded.<kind>.0.``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal
 
+from pydantic import BeforeValidator, Field
 from starlette.requests import Request
 
+from kanbo.companies.company_wire import CompanyIn
+from kanbo.contacts.contact_wire import ContactIn
 from kanbo.entities.wire import entity_path
 from kanbo.http.hal import href
+from kanbo.http.query import MAX_INT
+from kanbo.http.wire import (
+    BatchItem,
+    Id,
+    ListParams,
+    OutModel,
+    SelfLinks,
+    Timestamp,
+    WireModel,
+    hal_page,
+    hal_written,
+)
+from kanbo.leads.lead_wire import LeadIn
 from kanbo.models.activity import Unsorted
-from kanbo.unsorted.metadata import CATEGORIES, render_metadata
+from kanbo.unsorted.metadata import (
+    CATEGORIES,
+    Category,
+    ChatsMetadata,
+    ChatsMetadataOut,
+    FormsMetadata,
+    FormsMetadataOut,
+    MailMetadataOut,
+    SipMetadata,
+    SipMetadataOut,
+    UnsortedMetadata,
+    not_null,
+    render_metadata,
+)
+from kanbo.unsorted.wire_kit import AnObject, values
 
+#: A positive id (a pipeline, a stage, a lead, a contact).
+PositiveId = Annotated[int, Field(ge=1, le=MAX_INT)]
+#: A bound of a range filter.
+Bound = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
+
+
+# Shared pieces -------------------------------------------------------------------------------------
+
+def _one(value: Any) -> Any:
+    """``_embedded.<kind>``: a bare object is a list of one; ``null`` is none."""
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return [value]
+    return value
+
+
+#: At most one object of a kind (``[{…}]``, ``{…}``, ``[]`` or ``null``).
+One = BeforeValidator(_one)
+
+
+def embedded_object(value: Any) -> Any:
+    """``_embedded``: ``null``, and ``[]`` (PHP's empty object), are ``{}``."""
+    return {} if value is None or value == [] else value
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _required_text(value: Any) -> Any:
+    value = _text(value)
+    return not_null(None if value == "" else value)
+
+
+SourceText = Annotated[str, BeforeValidator(_required_text), Field(min_length=1, max_length=255)]
+
+
+# Requests: adding ------------------------------------------------------------------------------------
+
+class IncomingEmbedded(WireModel):
+    """The incoming lead's own new lead, contact and company, each a body as ``POST /api/v4/leads``
+    (``/contacts``, ``/companies``) takes it; the lead goes to its pipeline's Incoming stage."""
+
+    leads: Annotated[list[LeadIn], One, Field(max_length=1)] = Field(default_factory=list)
+    contacts: Annotated[list[ContactIn], One, Field(max_length=1)] = Field(default_factory=list)
+    companies: Annotated[list[CompanyIn], One, Field(max_length=1)] = Field(default_factory=list)
+    lead: LeadIn | None = Field(None, description="Older PHP library versions: the lead as one object")
+
+
+class IncomingIn(BatchItem):
+    """One incoming lead of ``POST /api/v4/leads/unsorted/{category}`` (spec §8.3)."""
+
+    category: ClassVar[str]
+
+    source_uid: SourceText
+    source_name: SourceText
+    pipeline_id: PositiveId | None = Field(None, description="The main pipeline when not given")
+    created_at: Timestamp | None = None
+    metadata: UnsortedMetadata
+    embedded: Annotated[IncomingEmbedded, BeforeValidator(embedded_object)] = Field(
+        default_factory=IncomingEmbedded, alias="_embedded")
+
+    def lead(self) -> LeadIn:
+        if self.embedded.leads:
+            return self.embedded.leads[0]
+        return self.embedded.lead or LeadIn()
+
+    def contact(self) -> ContactIn | None:
+        return self.embedded.contacts[0] if self.embedded.contacts else None
+
+    def company(self) -> CompanyIn | None:
+        return self.embedded.companies[0] if self.embedded.companies else None
+
+
+class FormsIn(IncomingIn):
+    category: ClassVar[str] = "forms"
+    metadata: Annotated[FormsMetadata, BeforeValidator(not_null)]
+
+
+class SipIn(IncomingIn):
+    category: ClassVar[str] = "sip"
+    metadata: Annotated[SipMetadata, BeforeValidator(not_null)]
+
+
+class ChatsIn(IncomingIn):
+    category: ClassVar[str] = "chats"
+    metadata: Annotated[ChatsMetadata, BeforeValidator(not_null)]
+
+
+#: The categories a client may add, with their models.
+ITEMS: dict[str, type[IncomingIn]] = {"forms": FormsIn, "sip": SipIn, "chats": ChatsIn}
+
+# Requests: deciding ----------------------------------------------------------------------------------
+
+class UnsortedDeclineIn(WireModel):
+    user_id: Id | None = Field(None, description="Who declines (the acting user when not given)")
+
+
+class UnsortedAcceptIn(WireModel):
+    user_id: Id | None = Field(None, description="The responsible user (the acting user when not given)")
+    status_id: PositiveId | None = Field(None, description="The stage (the pipeline's first ordinary stage "
+                                                           "when not given)")
+
+
+class UnsortedLinkMetadata(WireModel):
+    contact_id: PositiveId | None = None
+
+
+class UnsortedLinkTarget(WireModel):
+    entity_id: PositiveId
+    entity_type: Literal["leads", "lead", "customers"]
+    metadata: UnsortedLinkMetadata | None = None
+
+
+class UnsortedLinkIn(WireModel):
+    user_id: Id | None = None
+    link: Annotated[UnsortedLinkTarget, BeforeValidator(not_null)]
+
+
+# Requests: reading ------------------------------------------------------------------------------------
+
+def _range(value: Any) -> Any:
+    """``f[from]=1&f[to]=2``, or one value (that exact value), or ``[from, to]``."""
+    if isinstance(value, list) and len(value) == 2:
+        return {"from": value[0], "to": value[1]}
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return {} if value == "" else {"from": value, "to": value}
+    return value
+
+
+def _blank(value: Any) -> Any:
+    return None if value == "" else value
+
+
+class UnsortedRange(WireModel):
+    from_: Annotated[Bound | None, BeforeValidator(_blank)] = Field(None, alias="from")
+    to: Annotated[Bound | None, BeforeValidator(_blank)] = None
+
+
+class UnsortedFilter(WireModel):
+    uid: Annotated[list[str], values(split_commas=True)] = Field(default_factory=list)
+    category: Annotated[list[Category], values(split_commas=True)] = Field(default_factory=list)
+    pipeline_id: Annotated[list[Id], values(split_commas=True)] = Field(default_factory=list)
+
+
+class UnsortedList(ListParams):
+    orderable: ClassVar[tuple[str, ...]] = ("created_at", "updated_at", "id")
+
+    filter: Annotated[UnsortedFilter, AnObject] = Field(  # type: ignore[assignment]
+        default_factory=UnsortedFilter)
+
+
+class UnsortedSummaryFilter(WireModel):
+    uid: Annotated[list[str], values(split_commas=True)] = Field(default_factory=list)
+    pipeline_id: Annotated[list[Id], values(split_commas=True)] = Field(default_factory=list)
+    created_at: Annotated[UnsortedRange, BeforeValidator(_range)] = Field(default_factory=UnsortedRange)
+
+
+class UnsortedSummaryParams(WireModel):
+    filter: Annotated[UnsortedSummaryFilter, AnObject] = Field(default_factory=UnsortedSummaryFilter)
+
+
+# Answers ----------------------------------------------------------------------------------------------
+
+class UnsortedEntityRef(OutModel):
+    id: int
+    links: SelfLinks = Field(alias="_links")
+
+
+class UnsortedEmbedded(OutModel):
+    leads: list[UnsortedEntityRef]
+    contacts: list[UnsortedEntityRef]
+    companies: list[UnsortedEntityRef]
+
+
+class UnsortedOut(OutModel):
+    uid: str
+    source_uid: str
+    source_name: str
+    category: Category
+    pipeline_id: int
+    created_at: int
+    metadata: FormsMetadataOut | SipMetadataOut | ChatsMetadataOut | MailMetadataOut
+    account_id: int
+    duplicate_of: list[int] = Field(description="Kanbo extension: existing contacts with the same phone or email")
+    links: SelfLinks = Field(alias="_links")
+    embedded: UnsortedEmbedded = Field(alias="_embedded")
+
+
+UnsortedPage = hal_page("UnsortedPage", "unsorted", UnsortedOut)
+
+
+class AddedUnsorted(OutModel):
+    uid: str
+    account_id: int
+    request_id: str
+    duplicate_of: list[int]
+    links: SelfLinks = Field(alias="_links")
+    embedded: UnsortedEmbedded = Field(alias="_embedded")
+
+
+UnsortedAdded = hal_written("UnsortedAdded", "unsorted", AddedUnsorted, total=True)
+
+
+class UnsortedAcceptedOut(OutModel):
+    uid: str
+    category: Category
+    pipeline_id: int
+    created_at: int
+    embedded: UnsortedEmbedded = Field(alias="_embedded")
+
+
+class UnsortedDeclinedEmbedded(OutModel):
+    leads: list[UnsortedEntityRef]
+    contacts: list[UnsortedEntityRef]
+
+
+class UnsortedDeclinedOut(OutModel):
+    uid: str
+    category: Category
+    pipeline_id: int
+    created_at: int
+    embedded: UnsortedDeclinedEmbedded = Field(alias="_embedded")
+
+
+class UnsortedLinkedEmbedded(OutModel):
+    leads: list[UnsortedEntityRef]
+    contacts: list[UnsortedEntityRef]
+    companies: list[UnsortedEntityRef]
+    customers: list[UnsortedEntityRef] = Field(description="Always empty: Kanbo has no customers yet")
+
+
+class UnsortedLinkedOut(OutModel):
+    uid: str
+    embedded: UnsortedLinkedEmbedded = Field(alias="_embedded")
+
+
+class UnsortedCategoryCount(OutModel):
+    total: int
+
+
+class UnsortedSummaryCategories(OutModel):
+    sip: UnsortedCategoryCount
+    mail: UnsortedCategoryCount
+    forms: UnsortedCategoryCount
+    chats: UnsortedCategoryCount
+
+
+class UnsortedSummaryOut(OutModel):
+    total: int
+    accepted: int
+    declined: int
+    average_sort_time: int
+    categories: UnsortedSummaryCategories
+
+
+# Renderers ---------------------------------------------------------------------------------------------
 
 def unsorted_path(uid: str) -> str:
     return f"/api/v4/leads/unsorted/{uid}"
