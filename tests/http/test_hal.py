@@ -8,7 +8,7 @@ import orjson
 from starlette.requests import Request
 
 from kanbo.http import hal
-from kanbo.http.query import parse_list_query
+from tests.support.lists import parse_list_query
 
 
 def _request(path: str, query: bytes, host: bytes = b"127.0.0.1:8000", scheme: str = "http") -> Request:

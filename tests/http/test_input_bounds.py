@@ -9,8 +9,9 @@ import pytest
 import pytest_asyncio
 
 from kanbo.core.errors import BadRequest
-from kanbo.http.query import MAX_OFFSET, MAX_QUERY_DEPTH, MAX_QUERY_PAIRS, parse_list_query, parse_query_string
+from kanbo.http.query import MAX_OFFSET, MAX_QUERY_DEPTH, MAX_QUERY_PAIRS, parse_query_string
 from tests.contract.helpers import assert_no_content, assert_problem
+from tests.support.lists import parse_list_query
 
 
 @pytest_asyncio.fixture

@@ -8,8 +8,7 @@ from urllib.parse import parse_qsl
 import orjson
 from starlette.requests import Request
 
-from kanbo.config import get_settings
-from kanbo.core.errors import BadRequest, Unprocessable
+from kanbo.core.errors import BadRequest
 from kanbo.http.query import MAX_QUERY_PAIRS, parse_form_body
 
 
@@ -66,34 +65,3 @@ async def read_form_or_json(request: Request) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise BadRequest("Request body must be a JSON object")
     return data
-
-
-async def read_object(request: Request) -> dict[str, Any]:
-    data = await read_json(request)
-    if not isinstance(data, dict):
-        raise BadRequest("Request body must be a JSON object")
-    return data
-
-
-async def read_batch(request: Request, *, max_items: int | None = None) -> list[tuple[str, dict[str, Any]]]:
-    """A JSON array of objects (a single object is taken as a batch of one).
-
-    Returns ``(request_id, item)`` pairs; ``request_id`` is the client's, as a string, or the index.
-    """
-    data = await read_json(request)
-    if isinstance(data, dict):
-        data = [data]
-    if not isinstance(data, list):
-        raise BadRequest("Request body must be a JSON array of objects")
-    if not data:
-        raise BadRequest("Request data can not be empty")
-    limit = max_items if max_items is not None else get_settings().http.max_batch
-    if len(data) > limit:
-        raise Unprocessable(f"Limit {limit} per page")
-    result = []
-    for index, entry in enumerate(data):
-        if not isinstance(entry, dict):
-            raise BadRequest(f"Item {index} of the request must be a JSON object")
-        request_id = entry.get("request_id")
-        result.append((str(index) if request_id is None else str(request_id), entry))
-    return result

@@ -16,7 +16,7 @@ from urllib.parse import unquote_plus
 
 from pydantic import Field, TypeAdapter, ValidationError
 
-from kanbo.core.errors import BadRequest, Unprocessable
+from kanbo.core.errors import BadRequest
 
 Node = dict[str, Any]
 
@@ -296,28 +296,6 @@ class ListQuery:
         if isinstance(value, dict):
             return None
         return value
-
-
-def parse_list_query(
-    raw: str | bytes,
-    *,
-    default_limit: int = 50,
-    max_limit: int = 250,
-    orderable: Iterable[str] = (),
-) -> ListQuery:
-    params = parse_query_string(raw)
-    page = page_number(params.get("page"))
-    limit = _positive_int(params.get("limit"), "limit", default_limit)
-    if limit > max_limit:
-        raise Unprocessable(f"Limit {max_limit} per page")
-    with_ = frozenset(as_list(params.get("with"), path="with"))
-    refuse_malformed_keys(params)
-    raw_filter = params.get("filter")
-    if raw_filter not in (None, "") and not isinstance(raw_filter, dict):
-        raise unreadable("filter", "filter[NAME]=…")
-    filter_ = raw_filter if isinstance(raw_filter, dict) else {}
-    order = parse_order(params.get("order"), orderable)
-    return ListQuery(params=params, page=page, limit=limit, with_=with_, filter=filter_, order=order)
 
 
 _STRUCTURED = ("filter", "order")

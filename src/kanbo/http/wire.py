@@ -103,6 +103,11 @@ def _limit(value: Any) -> Any:
     return None if value in (None, "") else value
 
 
+def _empty(value: Any) -> Any:
+    """``filter=`` (an empty value) is no filter."""
+    return {} if value in (None, "") else value
+
+
 def _with(value: Any) -> Any:
     return as_list(value, path="with")
 
@@ -126,8 +131,9 @@ class ListParams(WireModel):
     with_: Annotated[list[str], BeforeValidator(_with)] = Field(
         default_factory=list, alias="with", description="Comma-separated extras to embed")
     query: Annotated[str | None, BeforeValidator(_last)] = None
-    filter: dict[str, Any] = Field(default_factory=dict)
-    order: dict[str, Literal["asc", "desc", "ASC", "DESC"]] = Field(default_factory=dict)
+    filter: Annotated[dict[str, Any], BeforeValidator(_empty)] = Field(default_factory=dict)
+    order: Annotated[dict[str, Literal["asc", "desc", "ASC", "DESC"]], BeforeValidator(_empty)] = Field(
+        default_factory=dict)
 
     _params: dict[str, Any] = PrivateAttr(default_factory=dict)
 
