@@ -14,9 +14,13 @@ from kanbo.http.responses import HalResponse, no_content
 
 
 def base_url(request: Request) -> str:
-    scheme = request.url.scheme
-    host = request.headers.get("host") or request.url.netloc
-    return f"{scheme}://{host}"
+    """``scheme://host[:port]`` of the request, worked out once per request (a list renders a link
+    per item)."""
+    known: str | None = request.scope.get("kanbo.base_url")
+    if known is None:
+        host = request.headers.get("host") or request.url.netloc
+        known = request.scope["kanbo.base_url"] = f"{request.url.scheme}://{host}"
+    return known
 
 
 def api_host(request: Request) -> str:
