@@ -61,3 +61,31 @@ async def test_405_answers_carry_the_routes_real_methods(client, tenant, app):
         assert response.status_code == 405
         assert set(response.headers["allow"].split(", ")) == expected, (path, response.headers["allow"])
     assert methods["/api/v4/leads"] >= {"GET", "POST", "PATCH"}
+
+
+def test_every_success_answer_has_its_model_or_no_body(app):
+    for path, method, operation in operations(app):
+        if not path.startswith(API):
+            continue
+        successes = {code: answer for code, answer in operation["responses"].items() if code.startswith("2")}
+        assert successes, (method, path)
+        for code, answer in successes.items():
+            content = answer.get("content")
+            if code == "204" or content is None:
+                assert content is None, (method, path, code)  # an empty body is documented as none
+                continue
+            for media_type, entry in content.items():
+                assert "$ref" in entry.get("schema", {}), (method, path, code, media_type)
+                assert entry["schema"].keys() == {"$ref"}, (method, path, code, media_type)
+
+
+# Actions named by their path alone (``POST …/restore``, ``…/pin``, ``…/retry``) take no body.
+BODILESS = re.compile(r".*/(restore|pin|unpin|retry)$")
+
+
+def test_every_write_documents_its_body(app):
+    for path, method, operation in operations(app):
+        if path.startswith(API) and method in ("post", "patch", "put") and not BODILESS.match(path):
+            assert "requestBody" in operation, (method, path)
+            (media_type,) = operation["requestBody"]["content"]
+            assert operation["requestBody"]["content"][media_type]["schema"], (method, path)
