@@ -87,9 +87,14 @@ def _check_dependencies(entity_rights: dict[str, str], errors: Errors, request_i
 
 # Decisions ------------------------------------------------------------------------------------
 
+def is_admin(principal: Principal) -> bool:
+    """The one admin check: whether the principal administers the account."""
+    return principal.is_admin
+
+
 def require_admin(principal: Principal, action: str) -> None:
     """403 unless the principal is an account administrator."""
-    if not principal.is_admin:
+    if not is_admin(principal):
         raise Forbidden(f"Only account administrators may {action}")
 
 

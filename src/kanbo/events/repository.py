@@ -176,7 +176,7 @@ def visibility(principal: Principal) -> ColumnElement[bool]:
     """Admins see every event of the account; other users the events of the leads, contacts, companies
     and tasks they may view (for leads also the per-stage rights); events of other entity types only
     admins."""
-    if principal.is_admin:
+    if rights.is_admin(principal):
         return true()
     return or_(*(_scoped(principal, singular, entity)
                  for singular, entity in (("lead", "leads"), ("contact", "contacts"), ("company", "companies"),

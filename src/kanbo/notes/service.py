@@ -338,7 +338,7 @@ async def delete_note(session: AsyncSession, principal: Principal, kind: EntityK
         raise Forbidden(f"You may not see {kind.singular} {row.id}")
     if note.note_type not in DELETABLE:
         raise BadRequest(f"Only common notes can be deleted; note {note_id} is {note.note_type}")
-    if not principal.is_admin and note.created_by != principal.user_id:
+    if not rights.is_admin(principal) and note.created_by != principal.user_id:
         raise Forbidden("Only the author of a note or an administrator may delete it")
     record_many(session, principal, [Change("common_note_deleted", kind.singular, note.entity_id,
                                             before=[{"note": {"id": note.id}}])])
