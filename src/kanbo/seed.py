@@ -26,11 +26,13 @@ PRODUCTS = ["CRM licence", "Consulting", "Support plan", "Training", "Integratio
 CHUNK = 5000
 
 
-async def _next_id(session: AsyncSession, model: Any) -> int:
-    from sqlalchemy import func
-
-    current = await session.scalar(select(func.max(model.id)))
-    return int(current or 0) + 1
+async def _insert(session: AsyncSession, model: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` in one batched statement; their ids, in the order of ``rows``, come from the table's own
+    sequence (``INSERT … RETURNING``) like every other row's: no ``MAX(id) + 1`` a concurrent writer could take."""
+    if not rows:
+        return []
+    result = await session.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows)
+    return [int(row_id) for row_id in result.scalars()]
 
 
 async def fill(session: AsyncSession, account: Account, leads: int, *, seed: int = 7) -> dict[str, Any]:
@@ -47,71 +49,54 @@ async def fill(session: AsyncSession, account: Account, leads: int, *, seed: int
         raise RuntimeError("the account has no users or pipelines")
     stamp = now()
     company_count = max(1, leads // 10)
-    company_start = await _next_id(session, Company)
-    contact_start = await _next_id(session, Contact)
-    lead_start = await _next_id(session, Lead)
+    company_ids: list[int] = []
     base = {"account_id": account.id, "created_by": 0, "updated_by": 0, "is_deleted": False}
     for offset in range(0, company_count, CHUNK):
-        rows = [{**base, "id": company_start + i,
-                 "name": f"{rng.choice(LAST)} {rng.choice(['SA', 'SL', 'Inc', 'LLC'])}",
+        rows = [{**base, "name": f"{rng.choice(LAST)} {rng.choice(['SA', 'SL', 'Inc', 'LLC'])}",
                  "responsible_user_id": rng.choice(users), "created_at": stamp - rng.randrange(86400 * 365),
                  "updated_at": stamp, "custom_fields": []}
                 for i in range(offset, min(company_count, offset + CHUNK))]
-        await session.execute(insert(Company), rows)
+        company_ids += await _insert(session, Company, rows)
     phone, email = fields.get("PHONE"), fields.get("EMAIL")
     for offset in range(0, leads, CHUNK):
-        count = min(leads, offset + CHUNK) - offset
+        people = [(offset + j, rng.choice(FIRST), rng.choice(LAST)) for j in range(min(leads, offset + CHUNK) - offset)]
         contacts: list[dict[str, Any]] = []
         lead_rows: list[dict[str, Any]] = []
-        links: list[dict[str, Any]] = []
-        values: list[dict[str, Any]] = []
-        for j in range(count):
-            i = offset + j
-            first, last = rng.choice(FIRST), rng.choice(LAST)
-            contact_id, lead_id = contact_start + i, lead_start + i
+        values: list[tuple[int, dict[str, Any]]] = []  # (position in the chunk, a field value without its contact)
+        for j, (i, first, last) in enumerate(people):
             number = f"+1555{i:07d}"
             mail = f"{first.lower()}.{i}@example.com"
             custom = []
             if phone is not None:
                 normal = normalise_phone(number, account.country) or number
                 custom.append({"field_id": phone.id, "values": [{"value": number, "enum_code": "WORK"}]})
-                values.append({"account_id": account.id, "entity_type": "contacts", "entity_id": contact_id,
-                               "field_id": phone.id, "text": normal, "kind": "phone", "phone_rev": phone_key(normal)})
+                values.append((j, {"field_id": phone.id, "text": normal, "kind": "phone",
+                                   "phone_rev": phone_key(normal)}))
             if email is not None:
                 custom.append({"field_id": email.id, "values": [{"value": mail, "enum_code": "WORK"}]})
-                values.append({"account_id": account.id, "entity_type": "contacts", "entity_id": contact_id,
-                               "field_id": email.id, "text": mail, "kind": "email", "phone_rev": None})
+                values.append((j, {"field_id": email.id, "text": mail, "kind": "email", "phone_rev": None}))
             created = stamp - rng.randrange(86400 * 365)
             responsible = rng.choice(users)
-            contacts.append({**base, "id": contact_id, "name": f"{first} {last}", "first_name": first,
-                             "last_name": last, "responsible_user_id": responsible, "created_at": created,
-                             "updated_at": created, "custom_fields": custom,
-                             "company_id": company_start + i // 10})
+            company_id = company_ids[i // 10]
+            contacts.append({**base, "name": f"{first} {last}", "first_name": first, "last_name": last,
+                             "responsible_user_id": responsible, "created_at": created, "updated_at": created,
+                             "custom_fields": custom, "company_id": company_id})
             pipeline_id, status_id = rng.choice(stages)
-            lead_rows.append({**base, "id": lead_id, "name": f"{rng.choice(PRODUCTS)} for {first} {last}",
+            lead_rows.append({**base, "name": f"{rng.choice(PRODUCTS)} for {first} {last}",
                               "price": rng.randrange(100, 100000), "pipeline_id": pipeline_id, "status_id": status_id,
                               "responsible_user_id": responsible, "created_at": created, "updated_at": created,
                               "closed_at": created if status_id in (142, 143) else None, "custom_fields": [],
-                              "company_id": company_start + i // 10})
-            links.append({"account_id": account.id, "lead_id": lead_id, "contact_id": contact_id, "is_main": True,
-                          "created_at": created})
-        await session.execute(insert(Contact), contacts)
-        await session.execute(insert(Lead), lead_rows)
-        await session.execute(insert(LeadContact), links)
+                              "company_id": company_id})
+        contact_ids = await _insert(session, Contact, contacts)
+        lead_ids = await _insert(session, Lead, lead_rows)
+        await session.execute(insert(LeadContact), [
+            {"account_id": account.id, "lead_id": lead_id, "contact_id": contact_id, "is_main": True,
+             "created_at": row["created_at"]}
+            for lead_id, contact_id, row in zip(lead_ids, contact_ids, lead_rows, strict=True)])
         if values:
-            await session.execute(insert(FieldValue), values)
-    await _bump_sequences(session)
+            await session.execute(insert(FieldValue), [
+                {"account_id": account.id, "entity_type": "contacts", "entity_id": contact_ids[j], **value}
+                for j, value in values])
     return {"account_id": account.id, "leads": leads, "contacts": leads, "companies": company_count,
             "seconds": round(time.monotonic() - started, 2)}
 
-
-async def _bump_sequences(session: AsyncSession) -> None:
-    """Explicit ids were inserted: move PostgreSQL's sequences past them (SQLite needs nothing)."""
-    bind = session.get_bind()
-    if bind.dialect.name != "postgresql":
-        return
-    from sqlalchemy import text
-
-    for table in ("companies", "contacts", "leads", "field_values"):
-        await session.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"))

@@ -322,6 +322,11 @@ async def _check_demo_data(url: str, subdomain: str, leads: int) -> None:
             listed = (await client.get("/api/v4/leads?limit=250&with=contacts", headers=headers)).json()
             assert len(listed["_embedded"]["leads"]) == leads
             assert all(lead["_embedded"]["contacts"] for lead in listed["_embedded"]["leads"])
+            for lead in listed["_embedded"]["leads"][:5]:  # each lead is linked to its own person, in its company
+                contact_id = lead["_embedded"]["contacts"][0]["id"]
+                contact = (await client.get(f"/api/v4/contacts/{contact_id}", headers=headers)).json()
+                assert lead["name"].endswith(f" for {contact['name']}")
+                assert lead["_embedded"]["companies"][0]["id"] == contact["_embedded"]["companies"][0]["id"]
             found = await client.get("/api/v4/contacts?query=%2B15550000007", headers=headers)
             assert [c["name"] for c in found.json()["_embedded"]["contacts"]] != []
             added = await client.post("/api/v4/leads", headers=headers, json=[{"name": "After the demo"}])
