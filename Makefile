@@ -8,9 +8,13 @@ STAMP  := $(VENV)/.installed
 HOST   := 127.0.0.1
 PORT   := 8000
 
-.PHONY: setup run test test-sqlite test-postgresql lint format clean
+.PHONY: setup chromium run test test-sqlite test-postgresql lint format clean
 
-setup: $(STAMP)
+setup: $(STAMP) chromium
+
+# The browser tests (tests/browser) drive Debian's chromium: installed here when missing (see the script).
+chromium:
+	@sh tools/setup-chromium.sh
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,4 +43,4 @@ format: setup
 	$(BIN)/ruff format src tests
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache test-artifacts
