@@ -10,9 +10,10 @@ PORT   := 8000
 
 .PHONY: setup chromium run test test-sqlite test-postgresql lint format clean
 
-setup: $(STAMP) chromium
+setup: $(STAMP)
 
-# The browser tests (tests/browser) drive Debian's chromium: installed here when missing (see the script).
+# The browser tests (tests/browser) drive Debian's chromium: installed before the tests when missing (see the
+# script). Only the tests need it: `make run` never installs a browser.
 chromium:
 	@sh tools/setup-chromium.sh
 
@@ -27,10 +28,10 @@ run: setup
 
 test: test-sqlite test-postgresql
 
-test-sqlite: setup
+test-sqlite: setup chromium
 	KANBO_TEST_DB=sqlite $(BIN)/pytest
 
-test-postgresql: setup
+test-postgresql: setup chromium
 	KANBO_TEST_DB=postgresql $(BIN)/pytest
 
 lint: setup

@@ -1,5 +1,5 @@
 #!/bin/sh
-# `make setup`: the browser tests (tests/browser) drive Debian's `chromium` through Playwright, which
+# `make test`: the browser tests (tests/browser) drive Debian's `chromium` through Playwright, which
 # cannot download its own browsers here. Install the system one when it is missing: as root, or through
 # sudo. In CI (CI set) a browser still missing afterwards is an error; elsewhere only a warning, and the
 # browser tests are skipped.
@@ -16,9 +16,10 @@ if ! command -v apt-get >/dev/null 2>&1; then
 elif [ "$(id -u)" = 0 ]; then
     echo "kanbo: installing Debian's chromium for the browser tests (apt-get)" >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive $install -qq >/dev/null
-elif command -v sudo >/dev/null 2>&1; then
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    # Only a sudo that needs no password: `make test` never stops to ask for one.
     echo "kanbo: installing Debian's chromium for the browser tests (sudo apt-get)" >&2
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive $install -qq >/dev/null
+    sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive $install -qq >/dev/null
 fi
 
 if command -v chromium >/dev/null 2>&1; then
