@@ -12,7 +12,7 @@ async def test_the_session_answers_the_documented_model(client, tenant, app):
         "user_id": user.id, "account_id": account.id,
         "user": {"id": user.id, "name": user.name, "email": user.email, "lang": user.lang, "is_admin": True},
         "account": {"id": account.id, "name": account.name, "subdomain": account.subdomain,
-                    "language": account.language},
+                    "language": account.language, "currency": account.currency, "timezone": account.timezone},
         "csrf_token": info["csrf_token"],
     }
     assert len(info["csrf_token"]) >= 32

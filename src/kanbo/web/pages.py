@@ -349,6 +349,8 @@ class SessionAccount(OutModel):
     name: str
     subdomain: str
     language: str
+    currency: str
+    timezone: str
 
 
 class SessionInfo(OutModel):
@@ -368,7 +370,7 @@ def session_answer(current: ActiveSession) -> dict[str, Any]:
         "user": {"id": user.id, "name": user.name, "email": user.email, "lang": user.lang,
                  "is_admin": user.is_admin},
         "account": {"id": account.id, "name": account.name, "subdomain": account.subdomain,
-                    "language": account.language},
+                    "language": account.language, "currency": account.currency, "timezone": account.timezone},
         "csrf_token": current.csrf_token,
     }
 
