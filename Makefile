@@ -8,9 +8,19 @@ STAMP  := $(VENV)/.installed
 HOST   := 127.0.0.1
 PORT   := 8000
 
-.PHONY: setup chromium run test test-sqlite test-postgresql lint format clean
+# The web UI (web/): built into the package when Node.js and npm are here. Without them `make setup` says so
+# and goes on (the API works without the UI), except under CI (CI set), where the UI and its checks are required.
+NODE_OK := $(shell command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && \
+             node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' 2>/dev/null && echo yes)
+NO_NODE := kanbo: Node.js 20+ and npm not found: the web UI is not built (the API works; install Node.js, then make setup)
+WEB_DEPS := web/node_modules/.kanbo-installed
+UI_STAMP := src/kanbo/web/static/app/index.html
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts \
+               web/tsconfig.json web/package.json
 
-setup: $(STAMP)
+.PHONY: setup ui chromium web-check api-client run test test-sqlite test-postgresql lint format clean
+
+setup: $(STAMP) ui
 
 # The browser tests (tests/browser) drive Debian's chromium: installed before the tests when missing (see the
 # script). Only the tests need it: `make run` never installs a browser.
@@ -23,10 +33,32 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
+ifeq ($(NODE_OK),yes)
+ui: $(UI_STAMP)
+
+web-check: $(WEB_DEPS)
+	cd web && npm test && npm run typecheck && npm run check:api
+
+$(WEB_DEPS): web/package-lock.json web/package.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+$(UI_STAMP): $(WEB_DEPS) $(WEB_SOURCES)
+	cd web && npm run build
+else
+ui web-check:
+	@echo "$(NO_NODE)"; if [ -n "$$CI" ]; then echo "kanbo: CI needs the web UI: failing"; exit 1; fi
+endif
+
+# After an API change: the OpenAPI document, then the UI's TypeScript types from it (commit both).
+api-client: $(STAMP) $(WEB_DEPS)
+	$(BIN)/kanbo openapi
+	cd web && npm run gen:api
+
 run: setup
 	$(BIN)/kanbo serve --host $(HOST) --port $(PORT)
 
-test: test-sqlite test-postgresql
+test: web-check test-sqlite test-postgresql
 
 test-sqlite: setup chromium
 	KANBO_TEST_DB=sqlite $(BIN)/pytest
@@ -44,4 +76,5 @@ format: setup
 	$(BIN)/ruff format src tests
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache web/node_modules \
+	       src/kanbo/web/static/app test-artifacts

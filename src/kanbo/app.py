@@ -15,7 +15,7 @@ from kanbo.http import openapi, problems
 from kanbo.http.middleware import KanboMiddleware
 from kanbo.http.ratelimit import create_rate_limiter
 from kanbo.http.responses import HalResponse
-from kanbo.web import docs
+from kanbo.web import docs, spa
 from kanbo.wiring import wire
 
 log = logging.getLogger("kanbo")
@@ -72,6 +72,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     from kanbo.tasks.routes import router as tasks_router
     from kanbo.unsorted.routes import router as unsorted_router
     from kanbo.web.pages import router as pages_router
+    from kanbo.web.pages import session_router
     from kanbo.webhooks.routes import router as webhooks_router
 
     app.include_router(accounts_router)
@@ -92,6 +93,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.include_router(tasks_router)
     app.include_router(webhooks_router)
     app.include_router(pages_router)
+    app.include_router(session_router)
     docs.install(app)
     openapi.install(app)
+    spa.install(app)  # last: it answers the paths no other route has
     return app

@@ -1,7 +1,8 @@
 """The ``kanbo`` command. Every command prints one JSON object on stdout.
 
 ``server.py`` runs Kanbo (serve, migrate, worker, demo), ``accounts.py`` manages accounts, users and
-credentials, ``common.py`` holds the output rules and the database checks they share.
+credentials, ``openapi.py`` writes the API document for the web UI, ``common.py`` holds the output
+rules and the database checks they share.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from kanbo.cli import accounts, server
+from kanbo.cli.openapi import openapi
 from kanbo.wiring import wire
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Kanbo: a Kommo-compatible CRM server.")
@@ -16,6 +18,7 @@ app.command()(server.migrate)
 app.command()(server.serve)
 app.command()(server.worker)
 app.command()(server.demo)
+app.command()(openapi)
 app.add_typer(accounts.account_app, name="account")
 app.add_typer(accounts.user_app, name="user")
 app.add_typer(accounts.integration_app, name="integration")

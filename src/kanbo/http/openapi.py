@@ -15,6 +15,7 @@ module completes the document from their marks:
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI, routing
@@ -196,3 +197,9 @@ def install(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """The document as a stable text (the committed ``web/src/api/openapi.json``): sorted keys,
+    two-space indent, UTF-8 as is, one final newline."""
+    return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"

@@ -2,7 +2,7 @@
 
 Swagger UI's script, stylesheet and icon are served from the installed ``fastapi-offline`` package
 (Swagger UI 5, which renders OpenAPI 3.1 as FastAPI writes it), so the page works without internet.
-Until the web UI takes ``/``, it redirects here.
+``/`` belongs to the web UI (:mod:`kanbo.web.spa`); ``/docs`` redirects here.
 """
 
 from __future__ import annotations
@@ -26,11 +26,6 @@ router = APIRouter(include_in_schema=False)
 
 def assets_folder() -> Path:
     return Path(str(files("fastapi_offline").joinpath("static")))
-
-
-@router.get("/")
-async def home() -> Response:
-    return RedirectResponse(DOCS_URL, status_code=307)
 
 
 @router.get("/docs")

@@ -1,4 +1,5 @@
-"""Browser pages: sign-in, sign-out and the OAuth consent page (``/oauth``), plus ``/api/session``.
+"""Browser pages: sign-in, sign-out and the OAuth consent page (``/oauth``), plus ``/api/session`` (in the
+OpenAPI document: the web UI's client is generated from it).
 
 CSRF: before a session exists (the login form) a double-submit cookie ``kanbo_csrf`` must equal the
 form's hidden ``csrf`` field; once signed in, forms carry the session's own CSRF token.
@@ -9,9 +10,11 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from fastapi import APIRouter, Depends, Request
+from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
@@ -33,9 +36,11 @@ from kanbo.auth.throttle import LoginThrottle, address_key, email_key
 from kanbo.config import get_settings
 from kanbo.core.errors import BadRequest, Unauthorized
 from kanbo.http.hal import api_host
+from kanbo.http.negotiation import JSON
 from kanbo.http.query import MAX_QUERY_PAIRS
 from kanbo.http.responses import JsonResponse
 from kanbo.http.route import TxRoute, db_session
+from kanbo.http.wire import OutModel, responses
 from kanbo.models.accounts import Account
 from kanbo.models.auth import Integration
 from kanbo.web.i18n import pick_language, scope_label, text
@@ -327,19 +332,60 @@ async def consent_answer(request: Request, session: AsyncSession = Depends(db_se
     return redirect(with_query(integration.redirect_uri, answer))
 
 
-# The web UI's view of its session ------------------------------------------------------------------
-@router.get("/api/session")
+# The web UI's view of its session (documented: the UI's generated client is typed from it) -----------
+session_router = APIRouter(route_class=TxRoute, default_response_class=JsonResponse)
+
+
+class SessionUser(OutModel):
+    id: int
+    name: str
+    email: str
+    lang: str
+    is_admin: bool
+
+
+class SessionAccount(OutModel):
+    id: int
+    name: str
+    subdomain: str
+    language: str
+    currency: str
+    timezone: str
+
+
+class SessionInfo(OutModel):
+    """Who the browser session is. ``user_id`` and ``account_id`` repeat ``user.id`` and ``account.id``."""
+
+    user_id: int
+    account_id: int
+    user: SessionUser
+    account: SessionAccount
+    csrf_token: str = Field(description="Send it as the X-CSRF-Token header on POST, PATCH, PUT and DELETE")
+
+
+def session_answer(current: ActiveSession) -> dict[str, Any]:
+    user, account = current.user, current.account
+    return {
+        "user_id": user.id, "account_id": account.id,
+        "user": {"id": user.id, "name": user.name, "email": user.email, "lang": user.lang,
+                 "is_admin": user.is_admin},
+        "account": {"id": account.id, "name": account.name, "subdomain": account.subdomain,
+                    "language": account.language, "currency": account.currency, "timezone": account.timezone},
+        "csrf_token": current.csrf_token,
+    }
+
+
+@session_router.get("/api/session", name="get_session", responses=responses(SessionInfo, media_type=JSON))
 async def session_info(request: Request, session: AsyncSession = Depends(db_session)) -> Response:
-    """Who the browser session is, and the CSRF token to send as ``X-CSRF-Token`` on unsafe calls."""
+    """Who the browser session is, and the CSRF token to send as ``X-CSRF-Token`` on unsafe calls.
+    Only a browser session (the ``kanbo_session`` cookie) answers: 401 without one."""
     current = await find_session(session, request.cookies.get(SESSION_COOKIE))
     if current is None:
         raise Unauthorized("Sign in first: no valid browser session")
-    return JsonResponse({"user_id": current.user.id, "account_id": current.account.id,
-                         "csrf_token": current.csrf_token},
-                        headers={"Cache-Control": "no-store"})
+    return JsonResponse(session_answer(current), headers={"Cache-Control": "no-store"})
 
 
-@router.delete("/api/session")
+@session_router.delete("/api/session", name="end_session", responses=responses())
 async def end_session(ctx: Ctx = Depends(api_context)) -> Response:
     """Sign out from the web UI (an unsafe call: the session's ``X-CSRF-Token`` is required)."""
     if ctx.principal.via != "session":

@@ -1,0 +1,14 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+
+import { App } from "./App";
+import { makeQueryClient } from "./api/queryClient";
+import "./styles.css";
+
+const queryClient = makeQueryClient();
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <App queryClient={queryClient} />
+  </StrictMode>,
+);
