@@ -21,6 +21,7 @@ from kanbo.entities.wire import EntityFilter, EntityRange
 from kanbo.http.query import MAX_INT, ListQuery, as_range
 from kanbo.models.entities import EntityColumns
 from kanbo.tags.service import tag_filter_clause
+from kanbo.tags.wire import fold, folded
 
 ORDERABLE = ("created_at", "updated_at", "id")
 ExtraFilters = Callable[[Any, Any], list[ColumnElement[bool]]]
@@ -83,8 +84,14 @@ def shared_filters(kind: EntityKind, filters: EntityFilter, text: str | None,
         # Where phones live, a phone number is looked up by the phone rule through indexes only; other texts
         # (and every text for leads) are also searched in names (a substring of every name: a scan).
         phone_only = is_phone_query(text) and catalog.field("PHONE") is not None
-        clauses.append(found if phone_only else or_(model.name.ilike(f"%{_escape(text)}%", escape="\\"), found))
+        clauses.append(found if phone_only else or_(name_contains(model.name, text), found))
     return clauses
+
+
+def name_contains(column: Any, text: str) -> ColumnElement[bool]:
+    """``column`` contains ``text``, case-insensitively beyond ASCII too (``иван`` finds ``Иван``) on both
+    databases; ``%`` and ``_`` are literal."""
+    return folded(column).like(f"%{_escape(fold(text))}%", escape="\\")
 
 
 def _escape(text: str) -> str:
