@@ -137,12 +137,16 @@ class ListParams(WireModel):
 
     _params: dict[str, Any] = PrivateAttr(default_factory=dict)
 
+    def order_keys(self) -> tuple[str, ...]:
+        """The ``order[...]`` keys this query accepts: :attr:`orderable` (a domain may add keys of its own)."""
+        return self.orderable
+
     def list_query(self) -> ListQuery:
         """The :class:`ListQuery` the services read (limits checked: above ``max_limit`` is a 422)."""
         limit = self.limit if self.limit is not None else self.default_limit
         if limit > self.max_limit:
             raise Unprocessable(f"Limit {self.max_limit} per page")
-        order = parse_order(self.order, self.orderable) if self.order else []
+        order = parse_order(self.order, self.order_keys()) if self.order else []
         return ListQuery(params=self._params, page=self.page, limit=limit, with_=frozenset(self.with_),
                          filter=self.filter, order=order)
 
