@@ -98,17 +98,27 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def list_statement(kind: EntityKind, principal: Principal, query: ListQuery, filters: EntityFilter,
-                   catalog: FieldCatalog, *, text: str | None = None, modified_since: int | None = None,
-                   extra: ExtraFilters | None = None) -> Select[Any]:
+def list_clauses(kind: EntityKind, principal: Principal, filters: EntityFilter, catalog: FieldCatalog, *,
+                 text: str | None = None, extra: ExtraFilters | None = None,
+                 only_deleted: bool = False) -> list[ColumnElement[bool]]:
+    """The WHERE of a list of ``kind`` (and of what counts its rows, as the board summary): live (or
+    trashed) rows the principal may view, matching ``filter[...]`` and ``query``."""
     model: Any = kind.model
-    only_deleted = query.has("only_deleted")
     clauses = [model.is_deleted.is_(only_deleted), *rights.visible(principal, kind.name, model)]
     if kind.name != "leads":  # contacts and companies of an incoming lead appear once it is accepted
         clauses.append(model.is_unsorted.is_(False))
     clauses += shared_filters(kind, filters, text, catalog)
     if extra is not None:
         clauses += extra(filters, model)
+    return clauses
+
+
+def list_statement(kind: EntityKind, principal: Principal, query: ListQuery, filters: EntityFilter,
+                   catalog: FieldCatalog, *, text: str | None = None, modified_since: int | None = None,
+                   extra: ExtraFilters | None = None) -> Select[Any]:
+    model: Any = kind.model
+    clauses = list_clauses(kind, principal, filters, catalog, text=text, extra=extra,
+                           only_deleted=query.has("only_deleted"))
     if modified_since is not None:
         clauses.append(model.updated_at >= modified_since)
     statement = select(model).where(*clauses)

@@ -84,7 +84,7 @@ class BatchItem(WireModel):
     request_id: RequestId | None = None
 
 
-def _last(value: Any) -> Any:
+def last_value(value: Any) -> Any:
     """A repeated query parameter (``page=1&page=2``) counts once: the last one."""
     if isinstance(value, list):
         return value[-1] if value else None
@@ -92,14 +92,14 @@ def _last(value: Any) -> Any:
 
 
 def _page(value: Any) -> Any:
-    value = _last(value)
+    value = last_value(value)
     if value in (None, ""):
         return 1
     return page_number(value)
 
 
 def _limit(value: Any) -> Any:
-    value = _last(value)
+    value = last_value(value)
     return None if value in (None, "") else value
 
 
@@ -130,7 +130,7 @@ class ListParams(WireModel):
                      Field(description="Items per page")] = None
     with_: Annotated[list[str], BeforeValidator(_with)] = Field(
         default_factory=list, alias="with", description="Comma-separated extras to embed")
-    query: Annotated[str | None, BeforeValidator(_last)] = None
+    query: Annotated[str | None, BeforeValidator(last_value)] = None
     filter: Annotated[dict[str, Any], BeforeValidator(_empty)] = Field(default_factory=dict)
     order: Annotated[dict[str, Literal["asc", "desc", "ASC", "DESC"]], BeforeValidator(_empty)] = Field(
         default_factory=dict)
