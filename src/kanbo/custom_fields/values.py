@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kanbo.core.errors import Errors
-from kanbo.custom_fields.catalog import FieldCatalog, load_catalog
+from kanbo.custom_fields.catalog import FieldCatalog, load_catalog, load_catalogs
 from kanbo.custom_fields.elements import Reporter, describe, parse_element, render_element
 from kanbo.custom_fields.filters import filter_clause, filter_from_query, search_clause
 from kanbo.custom_fields.index import find_by_identity, normalise_email, reindex
@@ -38,6 +38,7 @@ __all__ = [
     "find_by_identity",
     "is_phone_query",
     "load_catalog",
+    "load_catalogs",
     "missing_required",
     "normalise_email",
     "normalise_phone",
