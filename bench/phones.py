@@ -21,11 +21,9 @@ import argparse
 import asyncio
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -37,6 +35,7 @@ os.environ.setdefault("KANBO_RATE_LIMIT_RPS", "0")
 os.environ.setdefault("KANBO_ARGON2_PROFILE", "test")
 
 import httpx
+from common import StatementClock, timed
 from sqlalchemy import event, func, insert, select, text
 
 from kanbo.core.db import Database, bind_account
@@ -113,47 +112,6 @@ async def fill(db: Database, account_id: int, count: int, seed: int = 11) -> dic
     return {name: start + count + k for k, name in enumerate(TARGETS)}
 
 
-async def timed(work: Callable[[], Awaitable[Any]], repeat: int) -> tuple[float, float, Any]:
-    result = None
-    for _ in range(3):  # warm-up: statement caches, pages
-        result = await work()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = await work()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[min(len(samples) - 1, int(0.95 * len(samples)))], result
-
-
-class StatementClock:
-    """Durations of the statements that read ``phone_rev`` (the database's part of a look-up), in ms."""
-
-    def __init__(self, db: Database) -> None:
-        self.engine = db.engine.sync_engine
-        self.durations: list[float] = []
-
-    def _before(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, *args: Any) -> None:
-        context._bench_started = time.perf_counter()
-
-    def _after(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, *args: Any) -> None:
-        if "phone_rev" in statement:
-            self.durations.append((time.perf_counter() - context._bench_started) * 1000)
-
-    def __enter__(self) -> StatementClock:
-        self.durations.clear()
-        event.listen(self.engine, "before_cursor_execute", self._before)
-        event.listen(self.engine, "after_cursor_execute", self._after)
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._before)
-        event.remove(self.engine, "after_cursor_execute", self._after)
-
-    def median(self) -> float:
-        return statistics.median(self.durations) if self.durations else float("nan")
-
-
 async def plans(db: Database, account_id: int, phone_field: int, api: httpx.AsyncClient, headers: Any) -> None:
     """Print the plans of the statements that touch ``phone_rev`` for one look-up of each kind."""
     captured: list[tuple[str, Any]] = []
@@ -210,7 +168,7 @@ async def main(url: str, count: int, repeat: int, show_plans: bool) -> None:
             print("|---|---|---|---|---|---|---|")
             for label, written, target in FORMS:
                 by_filter = f"filter[custom_fields_values][{phone_field}][]={quote(written)}"
-                with StatementClock(db) as clock:
+                with StatementClock(db, "phone_rev") as clock:
                     l50, l95, found = await timed(partial(lookup, db, tenant.id, written), repeat)
                 q50, q95, by_query = await timed(partial(listing, api, tenant.headers, f"query={quote(written)}"),
                                                  repeat)

@@ -33,6 +33,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from fresh_db import recreate_postgres
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -106,23 +108,12 @@ async def measure(url: str, repeat: int) -> dict[str, list[float]]:
 def fresh_database(url: str | None, workdir: Path, label: str) -> str:
     if url is None:
         return f"sqlite+aiosqlite:///{workdir / (label + '.db')}"
-    import asyncpg
     from sqlalchemy.engine import make_url
 
     target = make_url(url)
-    name = f"{target.database}_{label}"
-
-    async def recreate() -> None:
-        connection = await asyncpg.connect(host=target.host, port=target.port or 5432, user=target.username,
-                                           password=target.password, database="postgres")
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            await connection.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await connection.close()
-
-    asyncio.run(recreate())
-    return target.set(database=name).render_as_string(hide_password=False)
+    fresh = target.set(database=f"{target.database}_{label}").render_as_string(hide_password=False)
+    recreate_postgres(fresh)
+    return fresh
 
 
 def run_child(src: Path, url: str, repeat: int) -> dict[str, list[float]]:

@@ -68,6 +68,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     from kanbo.links.routes import router as links_router
     from kanbo.notes.routes import router as notes_router
     from kanbo.pipelines.routes import router as pipelines_router
+    from kanbo.search.routes import router as search_router
     from kanbo.tags.routes import router as tags_router
     from kanbo.tasks.routes import router as tasks_router
     from kanbo.unsorted.routes import router as unsorted_router
@@ -89,6 +90,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.include_router(calls_router)
     app.include_router(contacts_router)
     app.include_router(companies_router)
+    app.include_router(search_router)
     app.include_router(events_router)
     app.include_router(tasks_router)
     app.include_router(webhooks_router)

@@ -254,10 +254,15 @@ def _table() -> dict[tuple[str, str], Need]:
         ("GET", "/api/v4/webhooks/{webhook_id}/deliveries", None),
         ("POST", "/api/v4/webhooks/deliveries/{delivery_id}/retry", None)))
     uid_marker = lambda w: ("uid", w.uid)  # noqa: E731
+    board = pipelines + "/{pipeline_id}/summary"
     table.update({
         ("POST", "/api/v4/leads/complex"): Need("some", "leads", _static("/api/v4/leads/complex", [{}])),
         ("GET", uns): Need("list", "leads", _static(uns), uid_marker, stage=False),
         ("GET", uns + "/summary"): Need("some", "leads", _static(uns + "/summary")),
+        ("GET", board): Need("some", "leads", _static(board)),
+        # The mate's lead is the only entity of any type by that name.
+        ("GET", "/api/v4/search"): Need("list", "leads", _static("/api/v4/search?query=Mate%27s%20lead"),
+                                        lambda w: ("id", w.rows["leads"])),
         ("GET", uns + "/{uid}"): Need("row", "leads", _static(uns + "/{uid}"), stage=False),
         ("POST", uns + "/forms"): Need("some", "leads", _static(uns + "/forms", [{}])),
         ("POST", uns + "/sip"): Need("some", "leads", _static(uns + "/sip", [{}])),

@@ -54,3 +54,33 @@ async def test_batch_over_many_entities(client, tenant):
     for i, lead_id in enumerate(leads):
         assert await closest(client, tenant, lead_id) == DEADLINE + i
     assert (await entity(client, tenant, "companies", company))["closest_task_at"] == DEADLINE + 99
+
+
+async def _filtered(client, tenant, entity, query):
+    response = await client.get(f"/api/v4/{entity}?{query}", headers=tenant.headers)
+    assert response.status_code in (200, 204), response.text
+    return [row["id"] for row in response.json()["_embedded"][entity]] if response.status_code == 200 else []
+
+
+async def test_closest_task_is_filterable_and_follows_the_tasks(client, tenant):
+    soon, later, idle = await create(client, tenant, "leads", [{"name": "soon"}, {"name": "later"}, {"name": "idle"}])
+    (contact,) = await create(client, tenant, "contacts", [{"name": "C"}])
+    first, _, done = await add_tasks(client, tenant, [
+        {"text": "a", "complete_till": DEADLINE, "entity_type": "leads", "entity_id": soon},
+        {"text": "b", "complete_till": DEADLINE + 500, "entity_type": "leads", "entity_id": later},
+        {"text": "done", "complete_till": DEADLINE - 500, "entity_type": "leads", "entity_id": idle,
+         "is_completed": True}])  # a task added completed is no closest task
+    window = f"filter[closest_task_at][from]={DEADLINE}&filter[closest_task_at][to]={DEADLINE + 100}"
+    assert await _filtered(client, tenant, "leads", window) == [soon]
+    assert await _filtered(client, tenant, "leads", f"filter[closest_task_at][from]={DEADLINE}") == [soon, later]
+    assert await _filtered(client, tenant, "leads", f"filter[closest_task_at][to]={DEADLINE}") == [soon]
+    # Moved to the contact: the lead leaves the window, the contact enters it.
+    await client.patch(f"/api/v4/tasks/{first}", headers=tenant.headers,
+                       json={"entity_type": "contacts", "entity_id": contact})
+    assert await _filtered(client, tenant, "leads", window) == []
+    assert await _filtered(client, tenant, "contacts", window) == [contact]
+    # Reopening the completed task gives its lead a closest task.
+    await client.patch("/api/v4/tasks", headers=tenant.headers, json=[{"id": done, "is_completed": False}])
+    assert await _filtered(client, tenant, "leads", f"filter[closest_task_at][to]={DEADLINE}") == [idle]
+    assert (await client.delete(f"/api/v4/tasks/{first}", headers=tenant.headers)).status_code == 204
+    assert await _filtered(client, tenant, "contacts", window) == []

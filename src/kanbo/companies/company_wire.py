@@ -21,8 +21,6 @@ class CompanyUpdate(CompanyIn, HasId):
 class CompanyList(EntityList):
     """The query of ``GET /api/v4/companies``."""
 
-    orderable = ("updated_at", "id", "created_at")
-
 
 class CompanyEmbeddedOut(OutModel):
     tags: list[EntityTagOut]

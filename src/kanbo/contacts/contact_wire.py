@@ -55,8 +55,6 @@ class ContactUpdate(ContactIn, HasId):
 class ContactList(EntityList):
     """The query of ``GET /api/v4/contacts``."""
 
-    orderable = ("updated_at", "id", "created_at")
-
 
 class ContactEmbeddedOut(OutModel):
     tags: list[EntityTagOut]

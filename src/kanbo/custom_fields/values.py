@@ -4,8 +4,8 @@ A request loads the :class:`FieldCatalog` of its entity type once (:func:`load_c
 :func:`write_values` validates the client's ``custom_fields_values`` and merges them into the stored
 JSON, :func:`reindex` refreshes the value index after the flush, :func:`event_changes` turns the
 changes into events, :func:`render_values` produces the wire form. List endpoints use
-:func:`filter_clause` (with :func:`filter_from_query`) and :func:`search_clause`; de-duplication and
-calls use :func:`find_by_identity`. Every phone look-up follows the one phone rule (:mod:`.phones`).
+:func:`filter_clause` (with :func:`filter_from_query`), :func:`search_clause` and :func:`sort_keys`;
+de-duplication and calls use :func:`find_by_identity`. Every phone look-up follows the one phone rule (:mod:`.phones`).
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kanbo.core.errors import Errors
-from kanbo.custom_fields.catalog import FieldCatalog, load_catalog
+from kanbo.custom_fields.catalog import FieldCatalog, load_catalog, load_catalogs
 from kanbo.custom_fields.elements import Reporter, describe, parse_element, render_element
 from kanbo.custom_fields.filters import filter_clause, filter_from_query, search_clause
 from kanbo.custom_fields.index import find_by_identity, normalise_email, reindex
 from kanbo.custom_fields.phones import is_phone_query, normalise_phone, phone_key
+from kanbo.custom_fields.sorting import sort_keys
 from kanbo.custom_fields.types import MAX_FIELDS_PER_WRITE, MULTI_VALUE_TYPES
 from kanbo.custom_fields.wire import CustomFieldValueIn
 from kanbo.events.service import Change
@@ -37,6 +38,7 @@ __all__ = [
     "find_by_identity",
     "is_phone_query",
     "load_catalog",
+    "load_catalogs",
     "missing_required",
     "normalise_email",
     "normalise_phone",
@@ -44,6 +46,7 @@ __all__ = [
     "reindex",
     "render_values",
     "search_clause",
+    "sort_keys",
     "write_values",
 ]
 

@@ -14,15 +14,16 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.accounts import rights
+from kanbo.core.errors import BadRequest
 from kanbo.core.principal import Principal
-from kanbo.custom_fields.values import FieldCatalog, filter_clause, is_phone_query, search_clause
+from kanbo.custom_fields.values import FieldCatalog, filter_clause, is_phone_query, search_clause, sort_keys
 from kanbo.entities.kinds import EntityKind
-from kanbo.entities.wire import EntityFilter, EntityRange
+from kanbo.entities.wire import EntityFilter, EntityRange, is_field_key
 from kanbo.http.query import MAX_INT, ListQuery, as_range
 from kanbo.models.entities import EntityColumns
 from kanbo.tags.service import tag_filter_clause
+from kanbo.tags.wire import fold, folded
 
-ORDERABLE = ("created_at", "updated_at", "id")
 ExtraFilters = Callable[[Any, Any], list[ColumnElement[bool]]]
 
 
@@ -83,33 +84,68 @@ def shared_filters(kind: EntityKind, filters: EntityFilter, text: str | None,
         # Where phones live, a phone number is looked up by the phone rule through indexes only; other texts
         # (and every text for leads) are also searched in names (a substring of every name: a scan).
         phone_only = is_phone_query(text) and catalog.field("PHONE") is not None
-        clauses.append(found if phone_only else or_(model.name.ilike(f"%{_escape(text)}%", escape="\\"), found))
+        clauses.append(found if phone_only else or_(name_contains(model.name, text), found))
     return clauses
+
+
+def name_contains(column: Any, text: str) -> ColumnElement[bool]:
+    """``column`` contains ``text``, case-insensitively beyond ASCII too (``иван`` finds ``Иван``) on both
+    databases; ``%`` and ``_`` are literal."""
+    return folded(column).like(f"%{_escape(fold(text))}%", escape="\\")
 
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def list_statement(kind: EntityKind, principal: Principal, query: ListQuery, filters: EntityFilter,
-                   catalog: FieldCatalog, *, text: str | None = None, modified_since: int | None = None,
-                   extra: ExtraFilters | None = None) -> Select[Any]:
+def list_clauses(kind: EntityKind, principal: Principal, filters: EntityFilter, catalog: FieldCatalog, *,
+                 text: str | None = None, extra: ExtraFilters | None = None,
+                 only_deleted: bool = False) -> list[ColumnElement[bool]]:
+    """The WHERE of a list of ``kind`` (and of what counts its rows, as the board summary): live (or
+    trashed) rows the principal may view, matching ``filter[...]`` and ``query``."""
     model: Any = kind.model
-    only_deleted = query.has("only_deleted")
     clauses = [model.is_deleted.is_(only_deleted), *rights.visible(principal, kind.name, model)]
     if kind.name != "leads":  # contacts and companies of an incoming lead appear once it is accepted
         clauses.append(model.is_unsorted.is_(False))
     clauses += shared_filters(kind, filters, text, catalog)
     if extra is not None:
         clauses += extra(filters, model)
+    return clauses
+
+
+def list_statement(kind: EntityKind, principal: Principal, query: ListQuery, filters: EntityFilter,
+                   catalog: FieldCatalog, *, text: str | None = None, modified_since: int | None = None,
+                   extra: ExtraFilters | None = None) -> Select[Any]:
+    model: Any = kind.model
+    clauses = list_clauses(kind, principal, filters, catalog, text=text, extra=extra,
+                           only_deleted=query.has("only_deleted"))
     if modified_since is not None:
         clauses.append(model.updated_at >= modified_since)
     statement = select(model).where(*clauses)
-    order = [getattr(model, key).desc() if direction == "desc" else getattr(model, key).asc()
-             for key, direction in query.order]
+    order: list[Any] = []
+    for key, direction in query.order:
+        statement, column = _sort_column(statement, model, catalog, key)
+        ordered = column.desc() if direction == "desc" else column.asc()
+        # Only where a key may be missing: NULLS LAST on a NOT NULL column would keep PostgreSQL from
+        # reading its index backwards (order[updated_at]=desc).
+        order.append(ordered.nulls_last() if key == "closest_task_at" or is_field_key(key) else ordered)
     if not any(key == "id" for key, _ in query.order):
         order.append(model.id.asc())
     return statement.order_by(*order).offset(query.offset).limit(query.limit + 1)
+
+
+def _sort_column(statement: Select[Any], model: Any, catalog: FieldCatalog, key: str) -> tuple[Select[Any], Any]:
+    """What ``order[key]`` sorts by: a column (names case-insensitively), or a custom field's key (its
+    values outer-joined, one grouped read of the index: the statement count stays the same)."""
+    if key == "name":
+        return statement, folded(model.name)
+    if not is_field_key(key):
+        return statement, getattr(model, key)
+    field = catalog.fields.get(int(key))
+    if field is None:
+        raise BadRequest(f"order[{key}]: no such custom field of {catalog.entity_type}")
+    keys = sort_keys(catalog, field)
+    return statement.outerjoin(keys, keys.c.entity_id == model.id), keys.c.key
 
 
 async def fetch_page(session: AsyncSession, statement: Select[Any], limit: int) -> tuple[list[Any], bool]:

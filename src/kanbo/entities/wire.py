@@ -258,7 +258,7 @@ def filter_shape(value: Any) -> Any:
     return value
 
 
-def _order(value: Any) -> Any:
+def order_shape(value: Any) -> Any:
     """``order[FIELD]=asc|desc`` (any case; a repeated key counts once, the last)."""
     if value in (None, ""):
         return {}
@@ -274,15 +274,30 @@ def _order(value: Any) -> Any:
     return order
 
 
+def is_field_key(key: str) -> bool:
+    """An ``order[...]`` key naming a custom field by its id (ASCII digits that fit a BIGINT)."""
+    return key.isascii() and key.isdigit() and len(key) <= 19 and int(key) <= MAX_INT
+
+
+#: ``order[...]`` of the three lists. Kommo orders by ``created_at``, ``updated_at`` and ``id``; the rest
+#: (``name``, ``closest_task_at``, a custom field by its id; leads: ``price``) is Kanbo's extension.
+ORDER_HELP = ("order[FIELD]=asc|desc, FIELD one of created_at, updated_at, id, name, closest_task_at{extra} or a "
+              "custom field id (Kanbo extension: empty values last, ties by id)")
+
+
 class EntityList(ListParams):
     """The query of ``GET /api/v4/{leads,contacts,companies}``."""
 
-    orderable: ClassVar[tuple[str, ...]] = ("created_at", "updated_at", "id")
+    orderable: ClassVar[tuple[str, ...]] = ("created_at", "updated_at", "id", "name", "closest_task_at")
 
     filter: Annotated[EntityFilter, BeforeValidator(filter_shape)] = Field(  # type: ignore[assignment]
         default_factory=EntityFilter)
-    order: Annotated[dict[str, Literal["asc", "desc"]], BeforeValidator(_order)] = Field(  # type: ignore[assignment]
-        default_factory=dict, description="order[created_at|updated_at|id]=asc|desc")
+    order: Annotated[dict[str, Literal["asc", "desc"]], BeforeValidator(order_shape)] = Field(  # type: ignore[assignment]
+        default_factory=dict, description=ORDER_HELP.format(extra=""))
+
+    def order_keys(self) -> tuple[str, ...]:
+        """:attr:`orderable` and custom field ids (checked against the account's fields by the repository)."""
+        return self.orderable + tuple(key for key in self.order if is_field_key(key))
 
 
 class EntityWith(WireModel):

@@ -84,7 +84,7 @@ class BatchItem(WireModel):
     request_id: RequestId | None = None
 
 
-def _last(value: Any) -> Any:
+def last_value(value: Any) -> Any:
     """A repeated query parameter (``page=1&page=2``) counts once: the last one."""
     if isinstance(value, list):
         return value[-1] if value else None
@@ -92,14 +92,14 @@ def _last(value: Any) -> Any:
 
 
 def _page(value: Any) -> Any:
-    value = _last(value)
+    value = last_value(value)
     if value in (None, ""):
         return 1
     return page_number(value)
 
 
 def _limit(value: Any) -> Any:
-    value = _last(value)
+    value = last_value(value)
     return None if value in (None, "") else value
 
 
@@ -130,19 +130,23 @@ class ListParams(WireModel):
                      Field(description="Items per page")] = None
     with_: Annotated[list[str], BeforeValidator(_with)] = Field(
         default_factory=list, alias="with", description="Comma-separated extras to embed")
-    query: Annotated[str | None, BeforeValidator(_last)] = None
+    query: Annotated[str | None, BeforeValidator(last_value)] = None
     filter: Annotated[dict[str, Any], BeforeValidator(_empty)] = Field(default_factory=dict)
     order: Annotated[dict[str, Literal["asc", "desc", "ASC", "DESC"]], BeforeValidator(_empty)] = Field(
         default_factory=dict)
 
     _params: dict[str, Any] = PrivateAttr(default_factory=dict)
 
+    def order_keys(self) -> tuple[str, ...]:
+        """The ``order[...]`` keys this query accepts: :attr:`orderable` (a domain may add keys of its own)."""
+        return self.orderable
+
     def list_query(self) -> ListQuery:
         """The :class:`ListQuery` the services read (limits checked: above ``max_limit`` is a 422)."""
         limit = self.limit if self.limit is not None else self.default_limit
         if limit > self.max_limit:
             raise Unprocessable(f"Limit {self.max_limit} per page")
-        order = parse_order(self.order, self.orderable) if self.order else []
+        order = parse_order(self.order, self.order_keys()) if self.order else []
         return ListQuery(params=self._params, page=self.page, limit=limit, with_=frozenset(self.with_),
                          filter=self.filter, order=order)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, RootModel, field_validator
 from pydantic.json_schema import SkipJsonSchema
@@ -18,6 +18,7 @@ from kanbo.entities.answers_wire import (
     kind_wire,
 )
 from kanbo.entities.wire import (
+    ORDER_HELP,
     EntityEmbeddedIn,
     EntityFilter,
     EntityIn,
@@ -31,6 +32,7 @@ from kanbo.entities.wire import (
     at_most_one,
     empty_as_none,
     filter_shape,
+    order_shape,
 )
 from kanbo.http.wire import Id, OutModel, SelfLinks, Timestamp, WireModel
 
@@ -123,7 +125,11 @@ class LeadFilter(EntityFilter):
 class LeadList(EntityList):
     """The query of ``GET /api/v4/leads``."""
 
+    orderable = (*EntityList.orderable, "price")
+
     filter: Annotated[LeadFilter, BeforeValidator(filter_shape)] = Field(default_factory=LeadFilter)
+    order: Annotated[dict[str, Literal["asc", "desc"]], BeforeValidator(order_shape)] = Field(
+        default_factory=dict, description=ORDER_HELP.format(extra=", price"))
 
 
 # Answers ------------------------------------------------------------------------------------------
