@@ -1201,6 +1201,23 @@ export interface paths {
         patch: operations["pipelines.update_status"];
         trace?: never;
     };
+    "/api/v4/leads/pipelines/{pipeline_id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pipeline Summary */
+        get: operations["leads.pipeline_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v4/leads/tags": {
         parameters: {
             query?: never;
@@ -1571,6 +1588,23 @@ export interface paths {
         head?: never;
         /** Update Role */
         patch: operations["accounts.update_role"];
+        trace?: never;
+    };
+    "/api/v4/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search */
+        get: operations["search.search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v4/tasks": {
@@ -4379,6 +4413,35 @@ export interface components {
             /** Visitor Uid */
             visitor_uid: string | null;
         };
+        /**
+         * FoundCard
+         * @description A contact or a company: its first phone and first email as written (``null`` when it has none).
+         */
+        FoundCard: {
+            _links: components["schemas"]["SelfLinks"];
+            /** Email */
+            email: string | null;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Phone */
+            phone: string | null;
+        };
+        /** FoundLead */
+        FoundLead: {
+            _links: components["schemas"]["SelfLinks"];
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Pipeline Id */
+            pipeline_id: number;
+            /** Price */
+            price: number;
+            /** Status Id */
+            status_id: number;
+        };
         /** GeolocationNoteParams */
         GeolocationNoteParams: {
             /**
@@ -6514,6 +6577,33 @@ export interface components {
             /** Statuses */
             statuses: components["schemas"]["StatusOut"][];
         };
+        /** PipelineSummaryEmbedded */
+        PipelineSummaryEmbedded: {
+            /**
+             * Statuses
+             * @description Every stage of the pipeline, in board order
+             */
+            statuses: components["schemas"]["StageSummaryOut"][];
+        };
+        /** PipelineSummaryOut */
+        PipelineSummaryOut: {
+            _embedded: components["schemas"]["PipelineSummaryEmbedded"];
+            _links: components["schemas"]["SelfLinks"];
+            /**
+             * Count
+             * @description Leads of the pipeline that match and that the caller may see
+             */
+            count: number;
+            /** Pipeline Id */
+            pipeline_id: number;
+            /** Price Sum */
+            price_sum: number;
+            /**
+             * Unsorted Count
+             * @description Of them, incoming leads still waiting (in the Incoming stage)
+             */
+            unsorted_count: number;
+        };
         /** PipelineWritten */
         PipelineWritten: {
             _embedded: components["schemas"]["PipelineStatuses"];
@@ -6892,6 +6982,26 @@ export interface components {
             /** Roles */
             roles: components["schemas"]["RoleWritten"][];
         };
+        /** SearchEmbedded */
+        SearchEmbedded: {
+            /** Companies */
+            companies: components["schemas"]["FoundCard"][];
+            /** Contacts */
+            contacts: components["schemas"]["FoundCard"][];
+            /** Leads */
+            leads: components["schemas"]["FoundLead"][];
+        };
+        /**
+         * SearchOut
+         * @description Of each type, the entities the caller may see that match, newest first (an empty list for a type the
+         *     caller may not view).
+         */
+        SearchOut: {
+            _embedded: components["schemas"]["SearchEmbedded"];
+            _links: components["schemas"]["SelfLinks"];
+            /** Query */
+            query: string;
+        };
         /** SelfLinks */
         SelfLinks: {
             self: components["schemas"]["Link"];
@@ -7208,6 +7318,21 @@ export interface components {
             /** Pipeline Id */
             pipeline_id: number;
             rights: components["schemas"]["StageActionsOut"];
+            /** Status Id */
+            status_id: number;
+        };
+        /** StageSummaryOut */
+        StageSummaryOut: {
+            /**
+             * Count
+             * @description Leads in the stage that match and that the caller may see
+             */
+            count: number;
+            /**
+             * Price Sum
+             * @description The sum of their price
+             */
+            price_sum: number;
             /** Status Id */
             status_id: number;
         };
@@ -9197,7 +9322,7 @@ export interface operations {
                 with?: string[];
                 query?: string | null;
                 filter?: components["schemas"]["EntityFilter"];
-                /** @description order[created_at|updated_at|id]=asc|desc */
+                /** @description order[FIELD]=asc|desc, FIELD one of created_at, updated_at, id, name, closest_task_at or a custom field id (Kanbo extension: empty values last, ties by id) */
                 order?: {
                     [key: string]: "asc" | "desc";
                 };
@@ -13875,7 +14000,7 @@ export interface operations {
                 with?: string[];
                 query?: string | null;
                 filter?: components["schemas"]["EntityFilter"];
-                /** @description order[created_at|updated_at|id]=asc|desc */
+                /** @description order[FIELD]=asc|desc, FIELD one of created_at, updated_at, id, name, closest_task_at or a custom field id (Kanbo extension: empty values last, ties by id) */
                 order?: {
                     [key: string]: "asc" | "desc";
                 };
@@ -18893,7 +19018,7 @@ export interface operations {
                 with?: string[];
                 query?: string | null;
                 filter?: components["schemas"]["LeadFilter"];
-                /** @description order[created_at|updated_at|id]=asc|desc */
+                /** @description order[FIELD]=asc|desc, FIELD one of created_at, updated_at, id, name, closest_task_at, price or a custom field id (Kanbo extension: empty values last, ties by id) */
                 order?: {
                     [key: string]: "asc" | "desc";
                 };
@@ -23343,6 +23468,114 @@ export interface operations {
             };
         };
     };
+    "leads.pipeline_summary": {
+        parameters: {
+            query?: {
+                /** @description As query= of GET /api/v4/leads: name, id, field values */
+                query?: string | null;
+                filter?: components["schemas"]["LeadFilter"];
+            };
+            header?: never;
+            path: {
+                pipeline_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/hal+json": components["schemas"]["PipelineSummaryOut"];
+                    "application/json": components["schemas"]["PipelineSummaryOut"];
+                };
+            };
+            /** @description Bad request or validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Method not allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with stored data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable (limits) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "tags.list_leads_tags": {
         parameters: {
             query?: {
@@ -26858,6 +27091,113 @@ export interface operations {
                 content: {
                     "application/hal+json": components["schemas"]["RolePatched"];
                     "application/json": components["schemas"]["RolePatched"];
+                };
+            };
+            /** @description Bad request or validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Method not allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with stored data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable (limits) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "search.search": {
+        parameters: {
+            query: {
+                /** @description The text to find */
+                query: string;
+                /** @description At most this many of each type (1 to 50, default 5) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/hal+json": components["schemas"]["SearchOut"];
+                    "application/json": components["schemas"]["SearchOut"];
                 };
             };
             /** @description Bad request or validation failed */
