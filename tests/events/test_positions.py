@@ -122,3 +122,14 @@ async def test_a_second_writer_of_the_account_waits_for_the_first_to_commit(db: 
         await first.close()
         await second.close()
     assert await _positions(db, tenant) == [(1, 1), (2, 2)]
+
+
+async def test_an_event_written_around_record_is_refused_at_the_commit(db: Database, tenant: Tenant) -> None:
+    with pytest.raises(RuntimeError, match="through kanbo.events.service.record"):
+        async with db.transaction() as session:
+            bind_account(session, tenant.id)
+            session.add(Event(uid="stray", type="lead_added", entity_type="lead", entity_id=1, created_by=0,
+                              created_at=0, value_before=[], value_after=[]))
+            record(session, _principal(tenant), Change("lead_added", "lead", 2))
+            await session.flush()
+    assert await _positions(db, tenant) == []

@@ -33,10 +33,11 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import event, func, inspect, literal, select, text, update
 from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm.attributes import set_committed_value
 
-from kanbo.core.db import Database, bound_account
+from kanbo.core.db import Database, IdType, bound_account
 from kanbo.core.sequences import reserve
 from kanbo.core.wakeups import PgListener
 from kanbo.models.events import Event
@@ -63,7 +64,12 @@ def recorded(session: Any, new_event: Event) -> None:
 # The commit hooks ---------------------------------------------------------------------------------
 
 def _number(session: Session, events: list[Event]) -> set[int]:
-    """Give the transaction's surviving events their positions, account by account; the accounts."""
+    """Give the transaction's surviving events their positions, account by account; the accounts.
+
+    A fixed number of statements per account whatever the number of events: the counter's upsert and,
+    when some rows were flushed already, one UPDATE numbering them in ``seq`` order. It can select them
+    as the account's rows without a position: every committed row has one, and no other transaction's
+    uncommitted rows are visible. Rows still pending are inserted with theirs by the commit's flush."""
     bound = bound_account(session)
     by_account: dict[int, list[Event]] = {}
     for item in events:
@@ -73,13 +79,29 @@ def _number(session: Session, events: list[Event]) -> set[int]:
         account_id = item.account_id if item.account_id is not None else bound
         if account_id is not None:  # else the flush refuses the row (kanbo.core.db)
             by_account.setdefault(account_id, []).append(item)
-    with session.no_autoflush:  # pending rows are inserted with their position by the commit's flush
+    with session.no_autoflush:
         for account_id in sorted(by_account):  # one order for every writer: no deadlock between counters
             batch = by_account[account_id]
+            flushed = sorted((item for item in batch if inspect(item).persistent), key=lambda item: item.seq)
             first = reserve(session, counter_name(account_id), len(batch))
-            for offset, item in enumerate(batch):
+            if flushed:
+                _number_flushed(session, account_id, first, len(flushed))
+                for offset, item in enumerate(flushed):
+                    set_committed_value(item, "position", first + offset)
+            for offset, item in enumerate((item for item in batch if inspect(item).pending), start=len(flushed)):
                 item.position = first + offset
     return set(by_account)
+
+
+def _number_flushed(session: Session, account_id: int, first: int, count: int) -> None:
+    offset = literal(first - 1, IdType)
+    numbered = (select(Event.seq, (func.row_number().over(order_by=Event.seq) + offset).label("position"))
+                .where(Event.account_id == account_id, Event.position.is_(None)).subquery())
+    result = session.execute(update(Event).where(Event.seq == numbered.c.seq).values(position=numbered.c.position)
+                             .execution_options(synchronize_session=False))
+    if result.rowcount != count:  # type: ignore[attr-defined]
+        raise RuntimeError(f"{result.rowcount} events without a position, {count} recorded: "  # type: ignore[attr-defined]
+                           "events must be written through kanbo.events.service.record")
 
 
 def _before_commit(session: Session) -> None:
