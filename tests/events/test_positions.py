@@ -125,7 +125,7 @@ async def test_a_second_writer_of_the_account_waits_for_the_first_to_commit(db: 
 
 
 async def test_an_event_written_around_record_is_refused_at_the_commit(db: Database, tenant: Tenant) -> None:
-    with pytest.raises(RuntimeError, match="through kanbo.events.service.record"):
+    with pytest.raises(RuntimeError, match=r"through kanbo\.events\.service\.record"):
         async with db.transaction() as session:
             bind_account(session, tenant.id)
             session.add(Event(uid="stray", type="lead_added", entity_type="lead", entity_id=1, created_by=0,

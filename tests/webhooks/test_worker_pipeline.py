@@ -15,7 +15,6 @@ from sqlalchemy import func, select, text, update
 from kanbo.core.db import Database, bind_account, unscoped
 from kanbo.core.wakeups import PgListener
 from kanbo.events import commits
-from kanbo.events.service import Change, record
 from kanbo.models.webhooks import EventOutbox, WebhookDelivery
 from kanbo.webhooks import safety
 from kanbo.webhooks.sender import Outcome, claim_due, record_outcomes, send_due
@@ -104,21 +103,6 @@ async def test_a_worker_listens_again_after_losing_its_connection(
         await received_within(sink, 1, 5)
     finally:
         await other.dispose()
-
-
-async def test_a_rolled_back_transaction_wakes_nobody(db: Database, tenant: Tenant,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    woken: list[set[int]] = []
-    monkeypatch.setattr(commits, "wake_local", woken.append)
-    async with db.transaction() as session:
-        bind_account(session, tenant.id)
-        record(session, None, Change("lead_added", "lead", 1))
-        await session.rollback()
-    assert woken == []
-    async with db.transaction() as session:
-        bind_account(session, tenant.id)
-        record(session, None, Change("lead_added", "lead", 1))
-    assert woken == [{tenant.id}]
 
 
 async def test_a_slow_destination_does_not_hold_up_the_others(
