@@ -71,9 +71,20 @@ def fresh_login_throttle(request: pytest.FixtureRequest) -> None:
 async def client(app: object) -> AsyncIterator[object]:
     import httpx
 
-    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    from tests.support.asgi import ASGITransport
+
+    transport = ASGITransport(app=app)  # hangs up on event streams after their first chunk
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as http:
         yield http
+
+
+@pytest_asyncio.fixture(scope="session")
+async def live_url(app: object) -> AsyncIterator[str]:
+    """The app on a real HTTP server (started when a test first asks): event streams need one."""
+    from tests.support.live import serving
+
+    async with serving(app) as url:
+        yield url
 
 
 @pytest_asyncio.fixture

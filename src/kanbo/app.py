@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+import signal
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from types import FrameType
 
 from fastapi import FastAPI
 
 from kanbo import __version__
 from kanbo.config import get_settings
 from kanbo.core.db import Database
+from kanbo.events.live import LiveStreams
 from kanbo.http import openapi, problems
 from kanbo.http.middleware import KanboMiddleware
 from kanbo.http.ratelimit import create_rate_limiter
@@ -21,6 +25,35 @@ from kanbo.wiring import wire
 log = logging.getLogger("kanbo")
 
 
+def _end_streams_on_signals(live: LiveStreams) -> Callable[[], None]:
+    """uvicorn waits for every open response to finish before it runs the lifespan's shutdown, and an event
+    stream does not finish by itself: so SIGTERM and SIGINT first end the streams, then go on to the handler
+    that was there (uvicorn's, which begins the shutdown). Returns what puts the previous handlers back."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None  # only the main thread may set signal handlers (nobody else gets the signals)
+    installed: dict[int, tuple[Callable[[int, FrameType | None], None], object]] = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        previous = signal.getsignal(signum)
+
+        def handler(sig: int, frame: FrameType | None, previous: object = previous) -> None:
+            live.end_all()
+            if callable(previous):
+                previous(sig, frame)
+            elif previous == signal.SIG_DFL:  # what the signal would have done: do it
+                signal.signal(sig, signal.SIG_DFL)
+                signal.raise_signal(sig)
+
+        signal.signal(signum, handler)
+        installed[signum] = (handler, previous)
+
+    def restore() -> None:
+        for signum, (handler, previous) in installed.items():
+            if signal.getsignal(signum) is handler:
+                signal.signal(signum, previous)  # type: ignore[arg-type]
+
+    return restore
+
+
 def create_app(database_url: str | None = None) -> FastAPI:
     settings = get_settings()
     wire()
@@ -29,6 +62,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(database_url)
         app.state.rate_limiter = create_rate_limiter(settings.http.redis_url)
+        app.state.live = LiveStreams(app.state.db)
+        await app.state.live.start()
+        restore_signals = _end_streams_on_signals(app.state.live)
         worker = None
         if get_settings().worker.in_process:
             from kanbo.webhooks.worker import EmbeddedWorker
@@ -38,6 +74,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
         try:
             yield
         finally:
+            restore_signals()
+            await app.state.live.close()
             if worker is not None:
                 await worker.close()
             await app.state.rate_limiter.close()

@@ -160,6 +160,14 @@ class WorkerSettings(_Group):
     per_webhook: int = Field(8, validation_alias="KANBO_WEBHOOKS_CONCURRENCY_PER_WEBHOOK")
 
 
+class StreamSettings(_Group):
+    # GET /api/v4/events/stream: open streams per user in one process (429 beyond), seconds between
+    # heartbeat comments, and seconds between the safety-net looks for events no notification announced.
+    per_user: int = Field(5, validation_alias="KANBO_STREAMS_PER_USER")
+    heartbeat_seconds: float = Field(15.0, validation_alias="KANBO_STREAM_HEARTBEAT_SECONDS")
+    poll_seconds: float = Field(2.0, validation_alias="KANBO_STREAM_POLL_SECONDS")
+
+
 @dataclass(frozen=True)
 class Settings:
     db: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -168,6 +176,7 @@ class Settings:
     limits: LimitSettings = field(default_factory=LimitSettings)
     worker: WorkerSettings = field(default_factory=WorkerSettings)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
+    stream: StreamSettings = field(default_factory=StreamSettings)
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,6 @@ from kanbo.custom_fields.predefined import create_predefined_fields
 from kanbo.events.repository import register_note_loader
 from kanbo.notes.embed import embedded_notes
 from kanbo.pipelines.service import create_default_pipeline
-from kanbo.webhooks import nudge
 
 
 def wire() -> None:
@@ -20,4 +19,3 @@ def wire() -> None:
     register_provisioner(create_default_pipeline)  # a new account gets its main pipeline
     register_provisioner(create_predefined_fields)  # and the predefined contact/company fields
     register_note_loader(embedded_notes)  # the events log embeds notes (with=note)
-    nudge.install()  # commits that wrote outbox rows wake the webhook workers

@@ -123,3 +123,28 @@ async def test_phone_keys_of_existing_rows_are_backfilled(empty_database: str):
     assert {text: keys[row] for text, row in ids.items()} == {
         "+79123456789": "98765432197", "89123456789": "98765432198", "٧٩١": "197", "call me": None,
         "a@b.io": None, "12345": None}
+
+
+def _events_before_positions(connection: Connection) -> tuple[int, int]:
+    first = _minimal_row(connection, "accounts", subdomain="first", uuid="first")
+    second = _minimal_row(connection, "accounts", subdomain="second", uuid="second")
+    for number, account in enumerate([first, second, first, first, second]):
+        connection.execute(text(
+            "INSERT INTO events (account_id, uid, type, entity_type, entity_id, created_by, created_at, value_before, "
+            "value_after) VALUES (:account, :uid, 'lead_added', 'lead', :number, 0, 0, '[]', '[]')"),
+            {"account": account, "uid": f"uid{number}", "number": number})
+    return first, second
+
+
+async def test_existing_events_are_numbered_per_account_in_seq_order(empty_database: str):
+    await asyncio.to_thread(migrate.upgrade, empty_database, "a7d3c2e19b60")  # the revision before positions
+    first, second = await _run(empty_database,
+                               lambda connection: (_events_before_positions(connection), connection.commit())[0])
+    await migrate.upgrade_async(empty_database)
+    rows = await _run(empty_database, lambda connection: connection.execute(text(
+        "SELECT account_id, entity_id, position FROM events ORDER BY seq")).all())
+    assert [tuple(row) for row in rows] == [(first, 0, 1), (second, 1, 1), (first, 2, 2), (first, 3, 3),
+                                            (second, 4, 2)]
+    counters = await _run(empty_database, lambda connection: dict(connection.execute(text(
+        "SELECT name, value FROM counters WHERE name LIKE 'events:%'")).all()))
+    assert counters == {f"events:{first}": 3, f"events:{second}": 2}

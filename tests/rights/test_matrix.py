@@ -15,6 +15,8 @@ Kinds of need, and what "allowed" / "denied" look like:
 - ``some``: the right on at least some rows (adding, summaries) — not 403 / 403 (letter D only).
 - ``call``: ``POST /calls`` from the mate's contact's number — the call lands on that contact / it
   never names that contact.
+- ``stream``: ``GET /api/v4/events/stream?since=0`` on a real server, read up to the event of a contact
+  every user sees (the *sentinel*, made last) — the mate's lead's events are in it / they are not.
 - ``admin``: admins only — not 403 / 403. ``any``: every user — never 403.
 """
 
@@ -33,7 +35,9 @@ from sqlalchemy import insert
 from kanbo.core.db import bind_account
 from kanbo.models.users import UserGroup
 from tests.entities.helpers import main_stages, phone
+from tests.support.asgi import ASGITransport
 from tests.support.factories import Member, Tenant, make_tenant, restricted_rights
+from tests.support.live import stream
 from tests.unsorted.helpers import form
 
 ENTITIES = ("leads", "contacts", "companies")
@@ -48,7 +52,7 @@ Build = Callable[["World"], Awaitable[Request]]
 
 @dataclass(frozen=True)
 class Need:
-    kind: str  # row | list | write | some | call | admin | any
+    kind: str  # row | list | write | some | call | stream | admin | any
     entity: str | None = None
     build: Build | None = None
     marker: Callable[[World], tuple[str, Any]] | None = None  # (key, value) found in a list
@@ -77,6 +81,8 @@ class World:
     uid: str
     event: str
     phone_contact: int
+    live: str = ""  # the app on a real server (event streams)
+    sentinel: int = 0  # a contact every user sees, made after every other row of the world
 
     async def post(self, path: str, body: Any, member: Member | None = None) -> Any:
         response = await self.client.post(path, headers=(member or self.tenant.admin).headers, json=body)
@@ -275,6 +281,7 @@ def _table() -> dict[tuple[str, str], Need]:
             "/api/v4/events?filter[entity]=lead&filter[entity_id]={entity_id}"),
             lambda w: ("entity_id", w.rows["leads"])),
         ("GET", "/api/v4/events/{event_id}"): Need("row", "leads", _static("/api/v4/events/{event_id}")),
+        ("GET", "/api/v4/events/stream"): Need("stream", "leads"),
         ("POST", "/api/v4/calls"): Need("call", "contacts"),
         ("GET", tasks): Need("list", "tasks", _static(tasks), lambda w: ("id", w.task)),
         ("POST", tasks): Need("some", "tasks", _static(tasks, [{}])),
@@ -307,8 +314,8 @@ def _letters(letter: str) -> dict[str, str]:
 
 
 @pytest_asyncio.fixture(scope="module")
-async def world(app: Any, db: Any) -> Any:
-    transport = httpx.ASGITransport(app=app)
+async def world(app: Any, db: Any, live_url: str) -> Any:
+    transport = ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client:
         tenant = await make_tenant(db)
         team = await _group(tenant, "team")
@@ -350,6 +357,9 @@ async def world(app: Any, db: Any) -> Any:
         events = await client.get(f"/api/v4/events?filter[entity]=lead&filter[entity_id]={w.rows['leads']}",
                                   headers=tenant.headers)
         w.event = events.json()["_embedded"]["events"][0]["id"]
+        w.live = live_url
+        body = await w.post("/api/v4/contacts", [{"name": "Sentinel"}])
+        w.sentinel = body["_embedded"]["contacts"][0]["id"]
         yield w
 
 
@@ -393,6 +403,14 @@ async def _check(w: World, method: str, need: Need, user: str) -> str | None:
         placed = response.json()["_embedded"]["calls"] if response.status_code == 200 else []
         hit = any((c["entity_type"], c["entity_id"]) == ("contacts", w.phone_contact) for c in placed)
         return None if hit == allowed else f"call landed on the contact: {hit}"
+    if need.kind == "stream":
+        def about(message: Any) -> tuple[str, int]:
+            return message.body["entity_type"], message.body["entity_id"]
+
+        async with stream(w.live, member.headers, "?since=0") as reader:
+            seen = await reader.events(lambda m: about(m) == ("contact", w.sentinel), seconds=10)
+        hit = any(about(m) == ("lead", w.rows["leads"]) for m in seen)
+        return None if hit == allowed else f"the mate's lead's events streamed: {hit}"
     assert need.build is not None
     path, body = await need.build(w)
     response = await w.client.request(method, path, headers=member.headers,

@@ -8,6 +8,8 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from tests.support.asgi import ASGITransport
+
 BODIES = [
     b"", b"not json", b"null", b"123", b'"text"', b"[]", b"{}", b"[1, 2]", b'["a"]', b"[null]",
     b'[{"id": "abc", "name": 5, "price": "x", "status_id": [], "custom_fields_values": "x"}]',
@@ -42,7 +44,7 @@ def _concrete(path: str, ids: dict[str, int]) -> str:
 @pytest_asyncio.fixture
 async def lenient_client(app):
     """A client that gets the 500 response instead of the server's exception, to collect every failure."""
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    transport = ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as http:
         yield http
 

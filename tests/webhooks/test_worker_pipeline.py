@@ -13,9 +13,10 @@ import pytest_asyncio
 from sqlalchemy import func, select, text, update
 
 from kanbo.core.db import Database, bind_account, unscoped
-from kanbo.events.service import mark_outbox_written
+from kanbo.core.wakeups import PgListener
+from kanbo.events import commits
 from kanbo.models.webhooks import EventOutbox, WebhookDelivery
-from kanbo.webhooks import nudge, safety
+from kanbo.webhooks import safety
 from kanbo.webhooks.sender import Outcome, claim_due, record_outcomes, send_due
 from kanbo.webhooks.transport import make_client, pinned
 from kanbo.webhooks.worker import prune, run_worker
@@ -70,7 +71,7 @@ async def test_notify_wakes_a_worker_of_another_process(
         worker_of: Callable[..., Awaitable[None]], monkeypatch: pytest.MonkeyPatch) -> None:
     if test_database.kind != "postgresql":
         pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
-    monkeypatch.setattr(nudge, "wake_all", lambda: None)  # as if the API ran in another process
+    monkeypatch.setattr(commits, "wake_local", lambda accounts: None)  # as if the API ran in another process
     await add_webhook(db, tenant.id, sink.url(), ["add_lead"])
     other = Database(test_database.url)
     try:
@@ -86,8 +87,8 @@ async def test_a_worker_listens_again_after_losing_its_connection(
         worker_of: Callable[..., Awaitable[None]], monkeypatch: pytest.MonkeyPatch) -> None:
     if test_database.kind != "postgresql":
         pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
-    monkeypatch.setattr(nudge, "wake_all", lambda: None)
-    monkeypatch.setattr(nudge.PgListener, "RETRY_SECONDS", 0.0)
+    monkeypatch.setattr(commits, "wake_local", lambda accounts: None)
+    monkeypatch.setattr(PgListener, "RETRY_SECONDS", 0.0)
     await add_webhook(db, tenant.id, sink.url(), ["add_lead"])
     other = Database(test_database.url)
     try:
@@ -95,25 +96,13 @@ async def test_a_worker_listens_again_after_losing_its_connection(
         async with db.transaction() as session:
             ended = await session.scalar(text(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND query LIKE 'LISTEN %kanbo_outbox%'"))
+                "WHERE datname = current_database() AND query LIKE 'LISTEN %kanbo_events%'"))
         assert ended == 1
         await asyncio.sleep(0.5)
         await add_leads(client, tenant, "After reconnect")
         await received_within(sink, 1, 5)
     finally:
         await other.dispose()
-
-
-async def test_a_rolled_back_transaction_wakes_nobody(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    woken: list[bool] = []
-    monkeypatch.setattr(nudge, "wake_all", lambda: woken.append(True))
-    async with db.transaction() as session:
-        mark_outbox_written(session)
-        await session.rollback()
-    assert woken == []
-    async with db.transaction() as session:
-        mark_outbox_written(session)
-    assert woken == [True]
 
 
 async def test_a_slow_destination_does_not_hold_up_the_others(

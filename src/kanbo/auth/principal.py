@@ -42,7 +42,9 @@ def principal_for(user: User, role: Role | None, *, via: str, credential: str, c
     )
 
 
-async def authenticate(request: Request, session: AsyncSession) -> Principal:
+async def authenticate(request: Request, session: AsyncSession, *, count: bool = True) -> Principal:
+    """The request's principal, the session bound to its account; ``count=False`` checks the credentials of
+    a request already counted by the rate limit again (a long-lived event stream) without counting it."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
@@ -53,7 +55,8 @@ async def authenticate(request: Request, session: AsyncSession) -> Principal:
         raise Unauthorized("Authorization required: send 'Authorization: Bearer <access token>'")
     principal = await _context_user(request, session, principal)
     bind_account(session, principal.account_id)
-    await _rate_limit(request, principal)
+    if count:
+        await _rate_limit(request, principal)
     return principal
 
 

@@ -161,3 +161,22 @@ def _language(value: Any) -> Any:
 class EventTypesQuery(WireModel):
     language_code: Annotated[Annotated[str, Field(max_length=35)] | None, BeforeValidator(_language), Field(
         description="es or en; others fall back to the account's language")] = None
+
+
+class EventStreamQuery(WireModel):
+    """``GET /api/v4/events/stream``: the filters of the events list, and where to resume."""
+
+    filter: Annotated[EventFilter, BeforeValidator(lambda v: v or {})] = Field(default_factory=EventFilter)
+    since: Annotated[Id | None, BeforeValidator(lambda v: _number(_last(v))), Field(
+        description="Resume after this event position (the `id:` of a message); the Last-Event-ID header "
+                    "wins. Without either, the stream starts with the next event.")] = None
+
+
+def resume_position(last_event_id: str | None, since: int | None) -> int | None:
+    """Where a stream resumes: ``Last-Event-ID`` (what a reconnecting EventSource sends), else ``since``."""
+    text = (last_event_id or "").strip()
+    if not text:
+        return since
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        raise BadRequest("Last-Event-ID must be the id: of a message of this stream (an event position)")
+    return int(text)

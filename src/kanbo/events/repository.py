@@ -30,6 +30,8 @@ from starlette.requests import Request
 from kanbo.accounts import rights
 from kanbo.core.errors import BadRequest, Unauthorized
 from kanbo.core.principal import Principal
+from kanbo.core.sequences import Counter
+from kanbo.events.commits import counter_name
 from kanbo.events.query_wire import EventFilter, StageRef, ValueFilter
 from kanbo.http.query import ListQuery
 from kanbo.models.accounts import Account
@@ -216,6 +218,40 @@ async def list_page(session: AsyncSession, principal: Principal, query: ListQuer
     """The page's events (one statement: limit + 1 rows) and whether another page follows."""
     rows = list(await session.scalars(list_statement(principal, query, f, dialect_of(session))))
     return rows[:query.limit], len(rows) > query.limit
+
+
+# The live stream -----------------------------------------------------------------------------------
+
+async def last_position(session: AsyncSession, account_id: int) -> int:
+    """The position of the account's last committed event (0: none yet)."""
+    value = await session.scalar(select(Counter.value).where(Counter.name == counter_name(account_id)))
+    return int(value or 0)
+
+
+async def last_positions(session: AsyncSession, accounts: list[int]) -> dict[int, int]:
+    """:func:`last_position` of several accounts in one statement (accounts without events are absent)."""
+    names = {counter_name(account_id): account_id for account_id in accounts}
+    rows = await session.execute(select(Counter.name, Counter.value).where(Counter.name.in_(names)))
+    return {names[name]: int(value) for name, value in rows}
+
+
+async def stream_page(session: AsyncSession, principal: Principal, clauses: list[ColumnElement[bool]], after: int,
+                      limit: int) -> tuple[list[Event], int, bool]:
+    """The events after position ``after`` that ``principal`` may see and ``clauses`` (the stream's filters)
+    select, in position order, at most ``limit``; the position to read after next time; whether more may
+    follow at once. A page that is not full moves the cursor to the last committed position: the events
+    in between are not for this stream, and are not read again. A cursor past the last position (a
+    client's id from before a restore) starts over from the last one."""
+    last = await last_position(session, principal.account_id)
+    after = min(after, last)
+    if after == last:
+        return [], last, False
+    rows = list(await session.scalars(
+        select(Event).where(Event.position > after, Event.position <= last, visibility(principal), *clauses)
+        .order_by(Event.position).limit(limit)))
+    if len(rows) == limit:
+        return rows, int(rows[-1].position or after), True
+    return rows, last, False
 
 
 async def account_language(session: AsyncSession, principal: Principal) -> str:

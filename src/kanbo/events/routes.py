@@ -1,17 +1,29 @@
-"""``/api/v4/events`` (spec §11): the event log, one event by its string id, and the event types."""
+"""``/api/v4/events`` (spec §11): the event log, one event by its string id, and the event types; and
+Kanbo's live stream of new events (``/api/v4/events/stream``, :mod:`kanbo.events.live`)."""
 
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Header
 from starlette.responses import Response
 
 from kanbo.auth.context import Ctx, api_context
 from kanbo.events import repository as repo
-from kanbo.events.query_wire import EventGet, EventList, EventTypesQuery
+from kanbo.events.live import EventStream, EventStreamResponse, LiveStreams
+from kanbo.events.query_wire import EventGet, EventList, EventStreamQuery, EventTypesQuery, resume_position
 from kanbo.events.types import language
-from kanbo.events.wire import BASE, Embeds, EventOut, EventsPage, EventTypesOut, render_event, render_types
+from kanbo.events.wire import (
+    BASE,
+    Embeds,
+    EventOut,
+    EventsPage,
+    EventStreamMessage,
+    EventTypesOut,
+    render_event,
+    render_types,
+)
 from kanbo.http.hal import collection
 from kanbo.http.responses import HalResponse, no_content
 from kanbo.http.route import TxRoute
@@ -39,7 +51,37 @@ async def _embeds(ctx: Ctx, events: list[Event], with_: frozenset[str]) -> Embed
     return embeds
 
 
-# Declared before ``/events/{id}`` so that ``types`` is not taken for an event id.
+STREAM_DESCRIPTION = """Kanbo's extension (not in Kommo): the account's new events as server-sent events, for live
+updates. Each event the caller may see (the same rights as GET /api/v4/events) is one message:
+
+    id: 1234
+    event: lead_status_changed
+    data: {"id":"01j…","type":"lead_status_changed","entity_id":7,…}
+
+`id` is the event's position (the account's events are numbered in commit order), `event` its type,
+`data` the event exactly as GET /api/v4/events renders it. The stream opens with `retry: 3000` and sends
+`: ping` comments while idle. It starts with the next event, or resumes after the position in the
+`Last-Event-ID` header (sent by a reconnecting EventSource) or `?since=`, missing nothing and repeating
+nothing. `filter[...]` narrows it as it narrows the events list. At most `KANBO_STREAMS_PER_USER` open
+streams per user and API process (429 beyond)."""
+
+
+# Declared before ``/events/{id}`` so that ``stream`` and ``types`` are not taken for event ids.
+@router.get(BASE + "/stream", name="stream_events", description=STREAM_DESCRIPTION,
+            responses=responses(EventStreamMessage, media_type=EventStreamResponse.media_type))
+async def stream_events(
+        ctx: Ctx = Depends(api_context), params: EventStreamQuery = query(EventStreamQuery),
+        last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", description=(
+            "Resume after this position (the id: of the last message received)"))] = None) -> Response:
+    clauses = repo.filter_clauses(params.filter, repo.dialect_of(ctx.session))  # a bad filter: 400, before streaming
+    cursor = resume_position(last_event_id, params.since)
+    if cursor is None:
+        cursor = await repo.last_position(ctx.session, ctx.principal.account_id)
+    live: LiveStreams = ctx.request.app.state.live
+    return EventStreamResponse(EventStream(live, ctx.request, ctx.principal, clauses, cursor))
+
+
+
 @router.get(BASE + "/types", name="event_types", responses=responses(EventTypesOut))
 async def event_types(ctx: Ctx = Depends(api_context), params: EventTypesQuery = query(EventTypesQuery)) -> Response:
     lang = language(params.language_code, await repo.account_language(ctx.session, ctx.principal))

@@ -11,16 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
+from kanbo.events import commits
 from kanbo.models.events import Event
 from kanbo.models.webhooks import EventOutbox
-
-# ``session.info`` key set when a transaction wrote outbox rows. The log knows nothing of its consumers:
-# they look at this flag on commit (``kanbo.webhooks.nudge``, installed at start-up).
-OUTBOX_WRITTEN = "kanbo_outbox_written"
-
-
-def mark_outbox_written(session: AsyncSession) -> None:
-    session.info[OUTBOX_WRITTEN] = True
 
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 
@@ -52,7 +45,8 @@ def actor_id(principal: Principal | None) -> int:
 
 def record(session: AsyncSession, principal: Principal | None, change: Change, *,
            cause_uid: str | None = None, at: int | None = None) -> Event:
-    """Append one event and its outbox row (the webhook dispatcher's work) to the session."""
+    """Append one event and its outbox row (the webhook dispatcher's work) to the session. The event gets
+    its position when the transaction commits, and the commit is announced (:mod:`kanbo.events.commits`)."""
     event = Event(
         uid=new_uid(), type=change.type, entity_type=change.entity_type, entity_id=change.entity_id,
         created_by=actor_id(principal), created_at=at if at is not None else now(),
@@ -60,7 +54,7 @@ def record(session: AsyncSession, principal: Principal | None, change: Change, *
     )
     session.add(event)
     session.add(EventOutbox(event=event, created_at=event.created_at))
-    mark_outbox_written(session)
+    commits.recorded(session, event)
     return event
 
 

@@ -121,3 +121,15 @@ class EventTypesOut(OutModel):
 
 
 EventsPage = hal_page("EventsPage", "events", EventOut)
+
+
+class EventStreamMessage(OutModel):
+    """One message of ``GET /api/v4/events/stream`` (text/event-stream), by its SSE fields. The stream also
+    opens with a ``retry:`` message and sends comment lines (``: ping``) while idle."""
+
+    id: str = Field(description="The event's position: the account's events are numbered 1, 2, 3… in commit "
+                                "order. Send it back as Last-Event-ID (or ?since=) to resume")
+    event: str = Field(description="The event's type (lead_added, lead_status_changed…)")
+    data: str = Field(description="The event as JSON, exactly as GET /api/v4/events renders it (EventOut)")
+    retry: int | SkipJsonSchema[None] = Field(None, description="Milliseconds to wait before reconnecting "
+                                                                  "(the first message only)")

@@ -6,7 +6,7 @@ PostgreSQL any number of workers share the work (every claim uses ``SKIP LOCKED`
 One task does all the database work, in short transactions; the HTTP requests run beside it, each on a
 lane of its own (:class:`kanbo.webhooks.transport.Lanes`), so the next claim and the recording of the
 last outcomes overlap the requests in flight. The worker sleeps only when there is nothing to do, and
-wakes when events are committed (:mod:`kanbo.webhooks.nudge`), when a request ends, or after
+wakes when events are committed (:mod:`kanbo.events.commits`), when a request ends, or after
 ``poll_interval`` at the latest.
 """
 
@@ -23,9 +23,10 @@ from sqlalchemy import delete, select
 
 from kanbo.config import get_settings
 from kanbo.core.db import Database, unscoped
+from kanbo.core.wakeups import Waker
+from kanbo.events import commits
 from kanbo.models.webhooks import WebhookDelivery
 from kanbo.webhooks.dispatcher import fan_out
-from kanbo.webhooks.nudge import PgListener, Waker, register, unregister
 from kanbo.webhooks.sender import Claimed, Outcome, claim_due, post, record_outcomes
 from kanbo.webhooks.transport import Lanes
 
@@ -82,35 +83,35 @@ class Worker:
 
     async def run(self, stop: asyncio.Event) -> None:
         waker = Waker()
-        register(waker)
+
+        def on_commit(account_id: int | None) -> None:  # any account's new events: outbox rows to fan out
+            waker.set()
+
+        commits.subscribe(on_commit)
         stopping = asyncio.ensure_future(stop.wait())
-        listener = PgListener(self.db.engine.url.render_as_string(hide_password=False), waker) \
-            if self.db.dialect == "postgresql" else None
         failures = 0
         try:
-            while not stop.is_set():
-                if listener is not None:
-                    await listener.ensure()
-                try:
-                    busy = await self.step(waker)
-                    failures = 0
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    failures += 1
-                    log.exception("webhook worker step failed (%s in a row)", failures)
-                    await asyncio.wait([stopping], timeout=min(30.0, self.poll_interval * 2 ** min(failures, 6)))
-                    continue
-                if not busy:
-                    waiting = asyncio.ensure_future(waker.wait(self.poll_interval))
-                    await asyncio.wait([stopping, waiting], return_when=asyncio.FIRST_COMPLETED)
-                    waiting.cancel()
+            async with commits.listening(self.db):  # commits of other processes wake it too (PostgreSQL)
+                while not stop.is_set():
+                    try:
+                        busy = await self.step(waker)
+                        failures = 0
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception:
+                        failures += 1
+                        log.exception("webhook worker step failed (%s in a row)", failures)
+                        await asyncio.wait([stopping],
+                                           timeout=min(30.0, self.poll_interval * 2 ** min(failures, 6)))
+                        continue
+                    if not busy:
+                        waiting = asyncio.ensure_future(waker.wait(self.poll_interval))
+                        await asyncio.wait([stopping, waiting], return_when=asyncio.FIRST_COMPLETED)
+                        waiting.cancel()
         finally:
             stopping.cancel()
             await self._finish()
-            unregister(waker)
-            if listener is not None:
-                await listener.close()
+            commits.unsubscribe(on_commit)
 
     async def step(self, waker: Waker) -> bool:
         """One round of database work; whether it found anything to do."""

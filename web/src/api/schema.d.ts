@@ -838,6 +838,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v4/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream Events
+         * @description Kanbo's extension (not in Kommo): the account's new events as server-sent events, for live
+         *     updates. Each event the caller may see (the same rights as GET /api/v4/events) is one message:
+         *
+         *         id: 1234
+         *         event: lead_status_changed
+         *         data: {"id":"01j…","type":"lead_status_changed","entity_id":7,…}
+         *
+         *     `id` is the event's position (the account's events are numbered in commit order), `event` its type,
+         *     `data` the event exactly as GET /api/v4/events renders it. The stream opens with `retry: 3000` and sends
+         *     `: ping` comments while idle. It starts with the next event, or resumes after the position in the
+         *     `Last-Event-ID` header (sent by a reconnecting EventSource) or `?since=`, missing nothing and repeating
+         *     nothing. `filter[...]` narrows it as it narrows the events list. At most `KANBO_STREAMS_PER_USER` open
+         *     streams per user and API process (429 beyond).
+         */
+        get: operations["events.stream_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v4/events/types": {
         parameters: {
             query?: never;
@@ -3972,6 +4004,33 @@ export interface components {
             value_before: {
                 [key: string]: unknown;
             }[];
+        };
+        /**
+         * EventStreamMessage
+         * @description One message of ``GET /api/v4/events/stream`` (text/event-stream), by its SSE fields. The stream also
+         *     opens with a ``retry:`` message and sends comment lines (``: ping``) while idle.
+         */
+        EventStreamMessage: {
+            /**
+             * Data
+             * @description The event as JSON, exactly as GET /api/v4/events renders it (EventOut)
+             */
+            data: string;
+            /**
+             * Event
+             * @description The event's type (lead_added, lead_status_changed…)
+             */
+            event: string;
+            /**
+             * Id
+             * @description The event's position: the account's events are numbered 1, 2, 3… in commit order. Send it back as Last-Event-ID (or ?since=) to resume
+             */
+            id: string;
+            /**
+             * Retry
+             * @description Milliseconds to wait before reconnecting (the first message only)
+             */
+            retry?: number;
         };
         /** EventTypeOut */
         EventTypeOut: {
@@ -18704,6 +18763,114 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad request or validation failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Method not allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with stored data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable (limits) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "events.stream_events": {
+        parameters: {
+            query?: {
+                filter?: components["schemas"]["EventFilter"];
+                /** @description Resume after this event position (the `id:` of a message); the Last-Event-ID header wins. Without either, the stream starts with the next event. */
+                since?: number | null;
+            };
+            header?: {
+                /** @description Resume after this position (the id: of the last message received) */
+                "Last-Event-ID"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["EventStreamMessage"];
+                };
             };
             /** @description Bad request or validation failed */
             400: {
