@@ -74,6 +74,24 @@ def test_a_contact_is_found_by_phone_in_another_form_in_the_list_and_the_palette
     expect(dialog).to_be_hidden()
 
 
+def test_on_a_phone_the_list_is_compact(signed_in_page: Page, api):
+    name = f"Pocket person {unique()}"
+    add(api, "contacts", [{"name": name, "custom_fields_values": [
+        {"field_code": "EMAIL", "values": [{"value": f"{name.split()[-1]}@example.com", "enum_code": "WORK"}]}]}])
+    page = signed_in_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/contacts?q={name.split()[-1]}")
+    items = page.get_by_role("list", name="Contacts").get_by_role("listitem")
+    expect(items).to_have_count(1)
+    expect(items.get_by_role("link", name=name)).to_be_visible()
+    expect(items).to_contain_text(f"{name.split()[-1]}@example.com")
+    expect(page.get_by_role("table")).to_have_count(0)
+    items.get_by_role("checkbox", name=f"Select {name}").check()
+    expect(page.get_by_role("region", name="Actions on the selected rows")).to_contain_text("1 selected")
+    expect(page.get_by_role("button", name="Find anything")).to_be_visible()  # the header keeps it on a phone
+    snap(page, "contacts-list-phone")
+
+
 def test_leads_sort_by_a_custom_field(signed_in_page: Page, api):
     marker = unique()
     field_name = f"Score {marker}"

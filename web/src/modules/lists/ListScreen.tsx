@@ -187,7 +187,9 @@ export function ListScreen({ kind }: { kind: EntityKind }) {
           onDone={(keep) => setSelection({ ids: new Set(keep), anchor: null })}
         />
       ) : null}
-      {body}
+      <div className={pages.isPlaceholderData ? "list-body list-stale" : "list-body"} aria-busy={pages.isFetching}>
+        {body}
+      </div>
       {pages.hasNextPage ? (
         <div className="list-more">
           <Button busy={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>

@@ -1,6 +1,6 @@
 // What the list screens load from the public API: the pages of a list, and the catalogs the columns and
 // filters need (users, pipelines, custom fields, tags). Query keys start with "lists".
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 
 import { api, unwrap, type components } from "../../api/client";
 import { apiQuery, type EntityKind, type ListState } from "./listState";
@@ -53,6 +53,8 @@ export function useEntityPages(kind: EntityKind, state: ListState) {
     queryFn: ({ pageParam, signal }) => fetchPage(kind, apiQuery(kind, state, pageParam, PAGE_SIZE), signal),
     initialPageParam: 1,
     getNextPageParam: (last, _pages, page) => (last.hasNext ? page + 1 : undefined),
+    // A new sort or filter keeps the rows shown until its own arrive (no flash of a spinner).
+    placeholderData: keepPreviousData,
   });
 }
 

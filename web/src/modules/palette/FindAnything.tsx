@@ -14,6 +14,15 @@ export function isPaletteShortcut(event: Pick<KeyboardEvent, "key" | "ctrlKey" |
 
 const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
+function SearchIcon() {
+  return (
+    <svg className="palette-launch-icon" viewBox="0 0 20 20" width="16" height="16" aria-hidden="true" focusable="false">
+      <circle cx="8.5" cy="8.5" r="5.5" fill="none" stroke="currentColor" strokeWidth="2" />
+      <path d="M12.5 12.5 L17 17" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+    </svg>
+  );
+}
+
 export function FindAnything() {
   const t = useT();
   const [open, setOpen] = useState(false);
@@ -37,7 +46,7 @@ export function FindAnything() {
         title={`${t("palette.open")} (${isMac ? "⌘K" : "Ctrl+K"})`}
         onClick={() => setOpen(true)}
       >
-        <span aria-hidden="true" className="palette-launch-icon">⌕</span>
+        <SearchIcon />
         <span aria-hidden="true" className="palette-launch-text">
           {t("palette.open")}
         </span>
