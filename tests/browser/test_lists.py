@@ -156,6 +156,13 @@ def test_bulk_change_responsible_and_bulk_delete(signed_in_page: Page, api, kanb
     assert responsible == {first: user_id, second: user_id, third: kanbo_server.user_id}
     expect(page.get_by_role("row", name=re.compile(f"First {marker}"))).to_contain_text(f"Bulk user {marker}")
 
+    page.get_by_role("button", name="Filters").click()  # the filter by responsible finds the two
+    page.get_by_label("Responsible").select_option(label=f"Bulk user {marker}")
+    expect(page).to_have_url(re.compile(f"user={user_id}"))
+    expect(page.get_by_role("table").get_by_role("rowheader")).to_have_text([f"First {marker}", f"Second {marker}"])
+    page.get_by_role("button", name="Clear filters").click()
+    expect(page.get_by_role("table").get_by_role("rowheader")).to_have_count(3)
+
     page.get_by_role("checkbox", name=f"Select First {marker}").click()
     page.get_by_role("checkbox", name=f"Select Third {marker}").click()
     bar.get_by_role("button", name="Delete").click()

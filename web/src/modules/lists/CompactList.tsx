@@ -3,20 +3,9 @@
 import { Link } from "react-router-dom";
 
 import { useT } from "../../i18n";
-import type { CellContext, Column } from "./columns";
-import type { Row } from "./data";
-import { cardPath, PageCheckbox, useShiftKey, type RowSelectionProps } from "./EntityTable";
-import type { EntityKind } from "./listState";
+import { cardPath, PageCheckbox, useShiftKey, type ListViewProps } from "./EntityTable";
 
-interface Props extends RowSelectionProps {
-  kind: EntityKind;
-  label: string;
-  rows: readonly Row[];
-  columns: readonly Column[];
-  ctx: CellContext;
-}
-
-export function CompactList({ kind, label, rows, columns, ctx, selection, onSelect, onSelectPage }: Props) {
+export function CompactList({ kind, label, rows, columns, ctx, selection, onSelect, onSelectPage }: ListViewProps) {
   const t = useT();
   const shift = useShiftKey();
   const details = columns.filter((column) => column.key !== "name");

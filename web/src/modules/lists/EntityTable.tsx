@@ -22,12 +22,16 @@ export interface RowSelectionProps {
   onSelectPage: () => void;
 }
 
-interface Props extends RowSelectionProps {
+/** What the table and the compact list (phones) both show. */
+export interface ListViewProps extends RowSelectionProps {
   kind: EntityKind;
   label: string;
   rows: readonly Row[];
   columns: readonly Column[];
   ctx: CellContext;
+}
+
+interface Props extends ListViewProps {
   sort: Sort;
   onSort: (column: Column) => void;
 }

@@ -30,7 +30,8 @@ export function FindAnything() {
     const onKey = (event: KeyboardEvent) => {
       if (!isPaletteShortcut(event)) return;
       event.preventDefault();
-      setOpen(true);
+      // Not over another dialog (a form being filled in): that one is closed first.
+      if (!document.querySelector('[role="dialog"][aria-modal="true"]')) setOpen(true);
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);

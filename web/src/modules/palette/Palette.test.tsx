@@ -94,6 +94,19 @@ describe("the palette", () => {
     expect(isPaletteShortcut({ key: "k", ctrlKey: true, metaKey: false, altKey: false, shiftKey: true })).toBe(false);
   });
 
+  it("does not open over another dialog", async () => {
+    setup();
+    const other = document.createElement("div");
+    other.setAttribute("role", "dialog");
+    other.setAttribute("aria-modal", "true");
+    document.body.append(other);
+    fireEvent.keyDown(window, { key: "k", ctrlKey: true });
+    await expect(screen.findByRole("dialog", { name: "Find anything" }, { timeout: 300 })).rejects.toThrow();
+    other.remove();
+    fireEvent.keyDown(window, { key: "k", metaKey: true });
+    expect(await screen.findByRole("dialog", { name: "Find anything" })).toBeTruthy();
+  });
+
   it("searches once the typing pauses and groups the results by type", async () => {
     setup();
     const { dialog, box } = await openWithKeys();
