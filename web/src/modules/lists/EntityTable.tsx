@@ -155,7 +155,6 @@ export function EntityTable(props: Props) {
               <tr
                 key={row.id}
                 aria-rowindex={index + 2}
-                aria-selected={selected}
                 className={selected ? "list-row selected" : "list-row"}
                 onClick={(event) => openRow(event, row.id)}
               >

@@ -21,6 +21,7 @@ const TITLES: Record<EntityKind, MessageKey> = { leads: "nav.leads", contacts: "
 const PHONE_WIDTH = "(max-width: 700px)";
 
 function SearchBox({ value, onSearch, label }: { value: string; onSearch: (text: string) => void; label: string }) {
+  const id = useId();
   const [text, setText] = useState(value);
   const settled = useDebouncedValue(text, 300);
   const latest = useRef({ value, onSearch });
@@ -32,11 +33,11 @@ function SearchBox({ value, onSearch, label }: { value: string; onSearch: (text:
   }, [settled]);
   return (
     <div className="list-search">
-      <label className="visually-hidden" htmlFor="list-search">
+      <label className="visually-hidden" htmlFor={id}>
         {label}
       </label>
       <input
-        id="list-search"
+        id={id}
         type="search"
         placeholder={label}
         value={text}
