@@ -6,6 +6,7 @@ import { useSession } from "../api/session";
 import { LANGUAGES, useLang, useT, type Lang } from "../i18n";
 import { Button } from "../ui/Button";
 import { Spinner } from "../ui/Spinner";
+import { FindAnything } from "../modules/palette/FindAnything";
 import { visibleNav } from "./nav";
 
 export const MAIN_ID = "main";
@@ -47,6 +48,7 @@ function Header() {
       <Link className="brand" to="/board">
         {t("app.name")}
       </Link>
+      <FindAnything />
       <button
         type="button"
         className="menu-toggle"

@@ -1,0 +1,6 @@
+// The list of companies at /companies.
+import { ListScreen } from "./ListScreen";
+
+export default function CompaniesScreen() {
+  return <ListScreen kind="companies" />;
+}
