@@ -21,6 +21,8 @@ export interface Screen {
 
 export const SCREENS: Screen[] = [
   // { path: "board", load: () => import("./modules/board/BoardScreen") },
+  { path: "tasks", load: () => import("./modules/tasks/TasksScreen") },
+  { path: "incoming", load: () => import("./modules/incoming/IncomingScreen") },
 ];
 
 export function buildRoutes(screens: readonly Screen[]): RouteObject[] {

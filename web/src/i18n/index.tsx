@@ -7,7 +7,10 @@ import { translate, type Lang, type Vars } from "./translate";
 export { LANGUAGES, pickLanguage, supported, type Lang } from "./translate";
 export type { MessageKey } from "./en";
 
-export type T = (key: MessageKey, vars?: Vars) => string;
+/** A key of the dictionaries, or the stem of a plural pair (`common.items` for `common.items_one`/`_other`). */
+export type TextKey = MessageKey | (MessageKey extends infer K ? (K extends `${infer Stem}_other` ? Stem : never) : never);
+
+export type T = (key: TextKey, vars?: Vars) => string;
 
 interface I18n {
   lang: Lang;
