@@ -35,7 +35,8 @@ def stages(api: httpx.Client) -> list[dict[str, Any]]:
     """The main pipeline's ordinary stages in board order (not Incoming, not won or lost)."""
     pipelines = api.get("/api/v4/leads/pipelines").json()["_embedded"]["pipelines"]
     main = next(pipeline for pipeline in pipelines if pipeline["is_main"])
-    ordinary = [stage for stage in main["_embedded"]["statuses"] if stage["type"] == 0 and stage["id"] not in (142, 143)]
+    ordinary = [stage for stage in main["_embedded"]["statuses"]
+                if stage["type"] == 0 and stage["id"] not in (142, 143)]
     return sorted(ordinary, key=lambda stage: stage["sort"])
 
 

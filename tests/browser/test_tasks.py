@@ -96,7 +96,7 @@ def test_tasks_are_grouped_and_completed_with_a_result(signed_in_page: Page, api
     assert get_task(api, ids[0])["is_completed"] is False
 
 
-def test_a_task_is_rescheduled_in_place_and_one_is_added(signed_in_page: Page, api: httpx.Client):
+def test_a_task_is_rescheduled_in_place_and_one_is_added_to_a_lead(signed_in_page: Page, api: httpx.Client):
     now = int(time.time())
     kind = task_type(api)
     upcoming = unique("Prepare the demo")
@@ -112,17 +112,22 @@ def test_a_task_is_rescheduled_in_place_and_one_is_added(signed_in_page: Page, a
     expect(group(page, "Overdue").get_by_role("listitem", name=upcoming)).to_be_visible()
     assert get_task(api, task_id)["complete_till"] == int(moved.timestamp())
 
-    added = unique("Ask for references")
+    added, lead_name = unique("Ask for references"), unique("Referral lead")
+    lead = api.post("/api/v4/leads", json=[{"name": lead_name}]).json()["_embedded"]["leads"][0]["id"]
     page.get_by_role("button", name="Add task").click()
     dialog = page.get_by_role("dialog", name="New task")
     dialog.get_by_label("Type").select_option(label=kind["name"])
     dialog.get_by_label("What to do").fill(added)
+    dialog.get_by_label("Attach to").fill(lead_name)
+    dialog.get_by_role("button", name=f"Lead {lead_name}").click()
+    expect(dialog.get_by_role("button", name="Remove")).to_be_focused()
     deadline = datetime.fromtimestamp(now, UTC).replace(second=0, microsecond=0) + timedelta(days=5)
     dialog.get_by_label("Deadline").fill(deadline.strftime("%Y-%m-%dT%H:%M"))
     dialog.get_by_role("button", name="Add task").click()
     expect(dialog).to_be_hidden()
-    expect(group(page, "Upcoming").get_by_role("listitem", name=added)).to_be_visible()
+    added_row = group(page, "Upcoming").get_by_role("listitem", name=added)
+    expect(added_row.get_by_role("link", name=re.compile(lead_name))).to_have_attribute("href", f"/leads/{lead}")
     found = api.get("/api/v4/tasks", params={"filter[task_type][]": kind["id"], "filter[is_completed]": 0}).json()
     [task] = [row for row in found["_embedded"]["tasks"] if row["text"] == added]
     assert task["complete_till"] == int(deadline.timestamp())
-    assert task["entity_id"] is None
+    assert (task["entity_type"], task["entity_id"]) == ("leads", lead)

@@ -1,7 +1,7 @@
 // Choosing the lead, contact or company a task belongs to: type a few letters, pick one of the matches
 // (GET /api/v4/search), or leave it unattached.
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 
 import { api, unwrap } from "../../api/client";
 import { useT } from "../../i18n";
@@ -34,6 +34,17 @@ export function EntityPicker({ value, onChange, error }: {
   const resultsId = useId();
   const [text, setText] = useState("");
   const query = useDebounced(text.trim(), 250);
+  const box = useRef<HTMLDivElement>(null);
+  const touched = useRef(false);
+  useEffect(() => {
+    // Keyboard users keep their place: after picking, on Remove; after removing, back in the search box.
+    if (touched.current) box.current?.querySelector<HTMLElement>("button, input")?.focus();
+  }, [value]);
+  const choose = (entity: PickedEntity | null) => {
+    touched.current = true;
+    setText("");
+    onChange(entity);
+  };
   const search = useQuery({
     queryKey: ["tasks", "search", query],
     queryFn: () => unwrap(api.GET("/api/v4/search", { params: { query: { query, limit: 5 } } })),
@@ -43,13 +54,13 @@ export function EntityPicker({ value, onChange, error }: {
 
   if (value) {
     return (
-      <div className="field">
+      <div className="field" ref={box}>
         <span className="field-label">{t("tasks.add.entity")}</span>
         <div className="entity-picked">
           <span>
             <span className="task-entity-kind">{t(`tasks.entity.${value.type}`)}</span> {value.name}
           </span>
-          <Button variant="ghost" onClick={() => onChange(null)}>
+          <Button variant="ghost" onClick={() => choose(null)}>
             {t("tasks.add.entity_clear")}
           </Button>
         </div>
@@ -63,7 +74,7 @@ export function EntityPicker({ value, onChange, error }: {
     ? TYPES.flatMap((type) => found[type].map((row) => ({ type, id: row.id, name: row.name })))
     : [];
   return (
-    <div className="entity-picker">
+    <div className="entity-picker" ref={box}>
       <TextField
         type="search"
         label={t("tasks.add.entity")}
@@ -83,7 +94,7 @@ export function EntityPicker({ value, onChange, error }: {
           <ul className="entity-matches">
             {matches.map((match) => (
               <li key={`${match.type}:${match.id}`}>
-                <button type="button" className="entity-match" onClick={() => onChange(match)}>
+                <button type="button" className="entity-match" onClick={() => choose(match)}>
                   <span className="task-entity-kind">{t(`tasks.entity.${match.type}`)}</span> {match.name}
                 </button>
               </li>
