@@ -24,6 +24,8 @@ export const SCREENS: Screen[] = [
   { path: "leads", load: () => import("./modules/lists/LeadsScreen") },
   { path: "contacts", load: () => import("./modules/lists/ContactsScreen") },
   { path: "companies", load: () => import("./modules/lists/CompaniesScreen") },
+  { path: "tasks", load: () => import("./modules/tasks/TasksScreen") },
+  { path: "incoming", load: () => import("./modules/incoming/IncomingScreen") },
 ];
 
 export function buildRoutes(screens: readonly Screen[]): RouteObject[] {
