@@ -21,6 +21,7 @@ export interface Screen {
 
 export const SCREENS: Screen[] = [
   // { path: "board", load: () => import("./modules/board/BoardScreen") },
+  { path: "settings/*", load: () => import("./modules/settings/SettingsScreen") },
 ];
 
 export function buildRoutes(screens: readonly Screen[]): RouteObject[] {
