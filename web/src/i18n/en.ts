@@ -325,7 +325,7 @@ export const en = {
   "settings.webhooks.redelivered": "Sent again",
   "settings.webhooks.attempt_details": "Attempts ({count})",
   "settings.webhooks.when": "When",
-  "settings.webhooks.response_code": "Answer",
+  "settings.webhooks.response_code": "HTTP status",
   "settings.webhooks.latency": "Time",
   "settings.webhooks.answer": "Answer or error",
   "settings.webhooks.ms": "{ms} ms",

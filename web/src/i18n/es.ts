@@ -325,7 +325,7 @@ export const es: Dictionary = {
   "settings.webhooks.redelivered": "Enviado de nuevo",
   "settings.webhooks.attempt_details": "Intentos ({count})",
   "settings.webhooks.when": "Cuándo",
-  "settings.webhooks.response_code": "Respuesta",
+  "settings.webhooks.response_code": "Estado HTTP",
   "settings.webhooks.latency": "Tiempo",
   "settings.webhooks.answer": "Respuesta o error",
   "settings.webhooks.ms": "{ms} ms",

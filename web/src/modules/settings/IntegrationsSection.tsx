@@ -155,7 +155,7 @@ function CreateTokenDialog({ integrations, onClose }: { integrations: Integratio
   }
   if (made?.access_token) {
     return (
-      <Dialog open onClose={onClose} title={t("settings.tokens.made")}
+      <Dialog key="made" open onClose={onClose} title={t("settings.tokens.made")}
         footer={<Button variant="primary" onClick={onClose}>{t("settings.done")}</Button>}>
         <p className="settings-note">{t("settings.tokens.once", { date: format.date(made.expires_at) })}</p>
         <CopyField label={t("settings.tokens.token")} value={made.access_token} />
@@ -163,7 +163,7 @@ function CreateTokenDialog({ integrations, onClose }: { integrations: Integratio
     );
   }
   return (
-    <Dialog open onClose={onClose} title={t("settings.tokens.add")}
+    <Dialog key="form" open onClose={onClose} title={t("settings.tokens.add")}
       footer={
         <>
           <Button onClick={onClose}>{t("common.cancel")}</Button>

@@ -387,7 +387,7 @@ function StageRow(props: {
                 aria-disabled={props.last || undefined}
                 onClick={() => !props.last && props.onMove(1)}
               />
-              <IconButton label={t("settings.stages.delete", { name: stage.name })} icon="🗑" onClick={() => setDeleting(true)} />
+              <IconButton label={t("settings.stages.delete", { name: stage.name })} icon="✕" onClick={() => setDeleting(true)} />
             </>
           ) : null}
         </div>

@@ -183,7 +183,9 @@ function DeliveryLog({ webhook, onClose }: { webhook: Webhook; onClose: () => vo
     queryKey: [...KEYS.deliveries(webhook.id, state), page],
     queryFn: async () => {
       const body = await unwrap(api.GET("/api/v4/webhooks/{webhook_id}/deliveries", {
-        params: { path: { webhook_id: webhook.id }, query: { page, limit: 25, ...(state ? { filter: { state: [state] } } : {}) } },
+        params: { path: { webhook_id: webhook.id }, // One state as `filter[state]=failed` (the server reads one value or a comma list); openapi-fetch
+        // cannot write an array inside an object.
+        query: { page, limit: 25, ...(state ? { filter: { state } as unknown as { state: DeliveryState[] } } : {}) } },
       }));
       return { items: body?._embedded.deliveries ?? [], more: Boolean(body?._links.next) };
     },
@@ -256,7 +258,10 @@ function DeliveryItem({ delivery }: { delivery: Delivery }) {
                   <td>{format.dateTime(attempt.created_at)}</td>
                   <td>{attempt.status_code ?? "—"}</td>
                   <td>{t("settings.webhooks.ms", { ms: attempt.latency_ms })}</td>
-                  <td className="settings-break"><code>{attempt.error ?? attempt.response_excerpt ?? ""}</code></td>
+                  <td className="settings-break">
+                    {attempt.response_excerpt ? <code>{attempt.response_excerpt}</code> : null}
+                    {attempt.error ? <span className="settings-block field-error">{attempt.error}</span> : null}
+                  </td>
                 </tr>
               ))}
             </tbody>
