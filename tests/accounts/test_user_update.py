@@ -15,7 +15,8 @@ async def test_changes_the_matrix_and_keeps_what_is_not_given(client, tenant):
                                                                       "export": "M"}))
     response = await client.patch(f"/api/v4/users/{member.id}", headers=tenant.headers, json={
         "name": "  Ana  ", "lang": "ES",
-        "rights": {"leads": {"view": "G", "edit": "M", "delete": "D", "export": "G"}, "is_free": True, "mail_access": False,
+        "rights": {"leads": {"view": "G", "edit": "M", "delete": "D", "export": "G"}, "is_free": True,
+                   "mail_access": False,
                    "status_rights": [{"pipeline_id": 1, "status_id": 142, "rights": {"view": "D"}}]}})
     assert response.status_code == 200, response.text
     body = response.json()
@@ -57,7 +58,8 @@ async def test_refusals(client, tenant):
     member = await tenant.add_user()
     path = f"/api/v4/users/{member.id}"
     bad = await client.patch(path, headers=tenant.headers, json={
-        "rights": {"leads": {"view": "M", "edit": "A", "delete": "M", "export": "M"}, "role_id": 999999, "group_id": 999999}})
+        "rights": {"leads": {"view": "M", "edit": "A", "delete": "M", "export": "M"}, "role_id": 999999,
+                   "group_id": 999999}})
     assert bad.status_code == 400
     assert errors_of(bad.json()) == {"rights.leads.edit": "InvalidValue", "rights.role_id": "NotFound",
                                      "rights.group_id": "NotFound"}

@@ -66,7 +66,7 @@ def test_add_rename_and_move_a_stage(signed_in_page: Page, api: httpx.Client):
     up.focus()
     with page.expect_response(lambda r: r.request.method == "PATCH" and "/statuses/" in r.url):
         page.keyboard.press("Enter")
-    expected = before[:-2] + [renamed, before[-2]]
+    expected = [*before[:-2], renamed, before[-2]]
     expect(page.get_by_text(f"{renamed} moved to position {len(before) - 1} of {len(before)}")).to_be_attached()
     page.wait_for_load_state("networkidle")
     assert regular_order(api, pipeline["id"]) == expected
@@ -234,8 +234,8 @@ def test_the_delivery_log_shows_attempts_and_sends_again(page: Page, delivering_
             with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/retry")) as sent:
                 item.get_by_role("button", name="Send again").click()
             assert sent.value.status == 200
-            wait_for(lambda: [d for d in deliveries(client, webhook_id) if d["id"] == first["id"] and d["attempts"] >= 2],
-                     "the second attempt")
+            wait_for(lambda: [d for d in deliveries(client, webhook_id)
+                              if d["id"] == first["id"] and d["attempts"] >= 2], "the second attempt")
             log.get_by_label("Show").select_option(label="pending")  # a new read of the log
             expect(log.get_by_role("listitem").filter(has_text="add_lead")).to_contain_text("2 attempts")
     finally:
