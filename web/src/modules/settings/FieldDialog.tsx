@@ -2,13 +2,13 @@
 // types that have them, type settings (currency, birthday reminder, where a linked entity is searched), the
 // stages where it is required, and whether only the API may fill it. Predefined fields follow the API's
 // rules: their code never changes and their coded choices stay.
-import { useId, useState, type FormEvent } from "react";
+import { useState } from "react";
 
 import { api, unwrap, type components } from "../../api/client";
 import { fieldErrors } from "../../api/problem";
 import { useSession } from "../../api/session";
 import { useT } from "../../i18n";
-import { Button, Checkbox, Dialog, Select, TextField } from "../../ui";
+import { Checkbox, Select, TextField } from "../../ui";
 import { EnumsEditor } from "./EnumsEditor";
 import {
   enumDrafts,
@@ -23,7 +23,7 @@ import {
   type FieldGroup,
   type FieldType,
 } from "./fields";
-import { useSettingsMutation } from "./parts";
+import { FormDialog, useSettingsMutation } from "./parts";
 import { fieldPath, fieldsPath } from "./settingsApi";
 import { ordered, type Pipeline } from "./stages";
 
@@ -77,7 +77,6 @@ export function FieldDialog(props: {
   const { account } = useSession();
   const [draft, setDraft] = useState<Draft>(() => draftOf(field, props.groupId ?? null));
   const [checked, setChecked] = useState(false);
-  const formId = useId();
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
 
   const save = useSettingsMutation({
@@ -98,8 +97,7 @@ export function FieldDialog(props: {
     local.enums = t("settings.fields.choices_twice", { values: problems.duplicates.join(", ") });
   const errors = { ...fieldErrors(save.error, "0"), ...local };
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function submit() {
     setChecked(true);
     if (withEnums && (problems.empty || problems.duplicates.length)) return;
     const body: Record<string, unknown> = {
@@ -123,78 +121,70 @@ export function FieldDialog(props: {
 
   const typeLabel = (type: FieldType) => t(`settings.fields.type.${type}`);
   return (
-    <Dialog
-      open
-      onClose={props.onClose}
+    <FormDialog
       size="large"
       title={field ? t("settings.fields.edit_title", { name: field.name }) : t("settings.fields.add")}
-      footer={
-        <>
-          <Button onClick={props.onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" type="submit" form={formId} busy={save.isPending}>
-            {field ? t("common.save") : t("common.create")}
-          </Button>
-        </>
-      }
+      submit={field ? t("common.save") : t("common.create")}
+      busy={save.isPending}
+      onClose={props.onClose}
+      onSubmit={submit}
     >
-      <form id={formId} className="field-form" onSubmit={submit} noValidate>
-        <div className="field-form-grid">
-          <TextField label={t("settings.fields.name")} value={draft.name} required maxLength={255} error={errors.name}
-            onChange={(e) => set("name", e.target.value)} />
-          <Select
-            label={t("settings.fields.type_label")}
-            value={draft.type}
-            disabled={field !== null}
-            hint={field ? t("settings.fields.type_fixed") : undefined}
-            error={errors.type}
-            options={FIELD_TYPES.map((type) => ({ value: type, label: typeLabel(type) }))}
-            onChange={(e) => set("type", e.target.value as FieldType)}
-          />
-          <TextField
-            label={t("settings.fields.code")}
-            value={draft.code}
-            maxLength={64}
-            disabled={field?.is_predefined}
-            hint={field?.is_predefined ? t("settings.fields.code_predefined") : t("settings.fields.code_hint")}
-            error={errors.code}
-            onChange={(e) => set("code", e.target.value)}
-          />
-          <Select
-            label={t("settings.fields.group")}
-            value={draft.groupId}
-            error={errors.group_id}
-            options={[{ value: "", label: t("settings.fields.no_group") }, ...props.groups.map((g) => ({ value: g.id, label: g.name }))]}
-            onChange={(e) => set("groupId", e.target.value)}
-          />
-          <TextField label={t("settings.fields.sort")} type="number" inputMode="numeric" value={draft.sort}
-            hint={t("settings.fields.sort_hint")} error={errors.sort} onChange={(e) => set("sort", e.target.value)} />
-          {draft.type === "monetary" ? (
-            <TextField label={t("settings.fields.currency")} value={draft.currency} maxLength={3}
-              placeholder={account.currency} hint={t("settings.fields.currency_hint", { currency: account.currency })}
-              error={errors.currency} onChange={(e) => set("currency", e.target.value)} />
-          ) : null}
-          {draft.type === "birthday" ? (
-            <Select label={t("settings.fields.remind")} value={draft.remind} error={errors.remind}
-              options={[{ value: "", label: t("settings.fields.remind_unset") },
-                ...REMINDS.map((r) => ({ value: r, label: t(`settings.fields.remind_${r}`) }))]}
-              onChange={(e) => set("remind", e.target.value)} />
-          ) : null}
-          {draft.type === "linked_entity" ? (
-            <Select label={t("settings.fields.search_in")} value={draft.searchIn} error={errors.search_in}
-              options={[{ value: "", label: t("settings.fields.search_in_unset") },
-                ...SEARCH_IN.map((s) => ({ value: s, label: t(`settings.fields.search_in_${s}`) }))]}
-              onChange={(e) => set("searchIn", e.target.value)} />
-          ) : null}
-        </div>
-        <Checkbox label={t("settings.fields.api_only")} hint={t("settings.fields.api_only_hint")} checked={draft.isApiOnly}
-          onChange={(e) => set("isApiOnly", e.target.checked)} />
-        {withEnums ? (
-          <EnumsEditor legend={t("settings.fields.choices")} items={draft.enums} errors={errors} onChange={(items) => set("enums", items)} />
+      <div className="field-form-grid">
+        <TextField label={t("settings.fields.name")} value={draft.name} required maxLength={255} error={errors.name}
+          onChange={(e) => set("name", e.target.value)} />
+        <Select
+          label={t("settings.fields.type_label")}
+          value={draft.type}
+          disabled={field !== null}
+          hint={field ? t("settings.fields.type_fixed") : undefined}
+          error={errors.type}
+          options={FIELD_TYPES.map((type) => ({ value: type, label: typeLabel(type) }))}
+          onChange={(e) => set("type", e.target.value as FieldType)}
+        />
+        <TextField
+          label={t("settings.fields.code")}
+          value={draft.code}
+          maxLength={64}
+          disabled={field?.is_predefined}
+          hint={field?.is_predefined ? t("settings.fields.code_predefined") : t("settings.fields.code_hint")}
+          error={errors.code}
+          onChange={(e) => set("code", e.target.value)}
+        />
+        <Select
+          label={t("settings.fields.group")}
+          value={draft.groupId}
+          error={errors.group_id}
+          options={[{ value: "", label: t("settings.fields.no_group") }, ...props.groups.map((g) => ({ value: g.id, label: g.name }))]}
+          onChange={(e) => set("groupId", e.target.value)}
+        />
+        <TextField label={t("settings.fields.sort")} type="number" inputMode="numeric" value={draft.sort}
+          hint={t("settings.fields.sort_hint")} error={errors.sort} onChange={(e) => set("sort", e.target.value)} />
+        {draft.type === "monetary" ? (
+          <TextField label={t("settings.fields.currency")} value={draft.currency} maxLength={3}
+            placeholder={account.currency} hint={t("settings.fields.currency_hint", { currency: account.currency })}
+            error={errors.currency} onChange={(e) => set("currency", e.target.value)} />
         ) : null}
-        <RequiredStages pipelines={props.pipelines} chosen={draft.required} error={errors.required_statuses}
-          onChange={(required) => set("required", required)} />
-      </form>
-    </Dialog>
+        {draft.type === "birthday" ? (
+          <Select label={t("settings.fields.remind")} value={draft.remind} error={errors.remind}
+            options={[{ value: "", label: t("settings.fields.remind_unset") },
+              ...REMINDS.map((r) => ({ value: r, label: t(`settings.fields.remind_${r}`) }))]}
+            onChange={(e) => set("remind", e.target.value)} />
+        ) : null}
+        {draft.type === "linked_entity" ? (
+          <Select label={t("settings.fields.search_in")} value={draft.searchIn} error={errors.search_in}
+            options={[{ value: "", label: t("settings.fields.search_in_unset") },
+              ...SEARCH_IN.map((s) => ({ value: s, label: t(`settings.fields.search_in_${s}`) }))]}
+            onChange={(e) => set("searchIn", e.target.value)} />
+        ) : null}
+      </div>
+      <Checkbox label={t("settings.fields.api_only")} hint={t("settings.fields.api_only_hint")} checked={draft.isApiOnly}
+        onChange={(e) => set("isApiOnly", e.target.checked)} />
+      {withEnums ? (
+        <EnumsEditor legend={t("settings.fields.choices")} items={draft.enums} errors={errors} onChange={(items) => set("enums", items)} />
+      ) : null}
+      <RequiredStages pipelines={props.pipelines} chosen={draft.required} error={errors.required_statuses}
+        onChange={(required) => set("required", required)} />
+    </FormDialog>
   );
 }
 

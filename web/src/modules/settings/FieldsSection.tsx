@@ -1,16 +1,16 @@
 // Custom fields of leads, contacts and companies, by group: add a field of any type, change or delete one,
 // move it to another group (its dialog), and add, rename or delete groups.
 import { useQuery } from "@tanstack/react-query";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState } from "react";
 import { useSearchParams } from "react-router-dom";
 
 import { api, unwrap } from "../../api/client";
 import { fieldErrors } from "../../api/problem";
 import { useT } from "../../i18n";
-import { Button, Dialog, EmptyState, ErrorState, Spinner, TextField } from "../../ui";
+import { Button, EmptyState, ErrorState, Spinner, TextField } from "../../ui";
 import { FieldDialog } from "./FieldDialog";
 import { byGroup, FIELD_ENTITIES, type Field, type FieldEntity, type FieldGroup } from "./fields";
-import { ConfirmDialog, RenameForm, useSettingsMutation } from "./parts";
+import { ConfirmDialog, FormDialog, RenameForm, SettingsTable, useSettingsMutation } from "./parts";
 import { fetchFieldGroups, fetchFields, fetchPipelines, fieldPath, groupPath, groupsPath, KEYS } from "./settingsApi";
 
 const TOUCHES = ["custom_fields"];
@@ -73,7 +73,7 @@ export default function FieldsSection() {
           onClose={() => setEditing(null)}
         />
       ) : null}
-      <AddGroupDialog entity={entity} open={addingGroup} onClose={() => setAddingGroup(false)} />
+      {addingGroup ? <AddGroupDialog entity={entity} onClose={() => setAddingGroup(false)} /> : null}
     </section>
   );
 }
@@ -123,21 +123,12 @@ function GroupBlock(props: { entity: FieldEntity; group: FieldGroup | null; fiel
       {props.fields.length === 0 ? (
         <p className="settings-hint">{t("settings.groups.empty")}</p>
       ) : (
-        <table className="settings-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("settings.fields.name")}</th>
-              <th scope="col">{t("settings.fields.type_label")}</th>
-              <th scope="col">{t("settings.fields.code")}</th>
-              <th scope="col"><span className="visually-hidden">{t("settings.actions")}</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.fields.map((field) => (
-              <FieldRow key={field.id} entity={entity} field={field} onEdit={() => props.onEdit(field)} />
-            ))}
-          </tbody>
-        </table>
+        <SettingsTable caption={title}
+          columns={[t("settings.fields.name"), t("settings.fields.type_label"), t("settings.fields.code")]}>
+          {props.fields.map((field) => (
+            <FieldRow key={field.id} entity={entity} field={field} onEdit={() => props.onEdit(field)} />
+          ))}
+        </SettingsTable>
       )}
       {group ? (
         <ConfirmDialog open={deleting} title={t("settings.groups.delete")} confirm={t("common.delete")}
@@ -188,35 +179,20 @@ function FieldRow({ entity, field, onEdit }: { entity: FieldEntity; field: Field
   );
 }
 
-function AddGroupDialog({ entity, open, onClose }: { entity: FieldEntity; open: boolean; onClose: () => void }) {
+function AddGroupDialog({ entity, onClose }: { entity: FieldEntity; onClose: () => void }) {
   const t = useT();
   const [name, setName] = useState("");
-  const formId = useId();
   const add = useSettingsMutation({
     run: (groupName: string) => unwrap(api.POST(groupsPath(entity), { body: [{ name: groupName }] })),
     touches: TOUCHES,
     done: (_, groupName) => t("settings.groups.added", { name: groupName }),
-    onSuccess: () => {
-      setName("");
-      onClose();
-    },
+    onSuccess: onClose,
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    if (name.trim()) add.mutate(name.trim());
-  }
   return (
-    <Dialog open={open} onClose={onClose} title={t("settings.groups.add")} size="small"
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" type="submit" form={formId} busy={add.isPending}>{t("common.create")}</Button>
-        </>
-      }>
-      <form id={formId} onSubmit={submit}>
-        <TextField label={t("settings.groups.name")} value={name} required maxLength={255}
-          error={fieldErrors(add.error, "0").name} onChange={(e) => setName(e.target.value)} />
-      </form>
-    </Dialog>
+    <FormDialog title={t("settings.groups.add")} submit={t("common.create")} size="small" busy={add.isPending}
+      onClose={onClose} onSubmit={() => name.trim() && add.mutate(name.trim())}>
+      <TextField label={t("settings.groups.name")} value={name} required maxLength={255}
+        error={fieldErrors(add.error, "0").name} onChange={(e) => setName(e.target.value)} />
+    </FormDialog>
   );
 }

@@ -1,13 +1,13 @@
 // Integrations (OAuth clients) and long-lived tokens: list both, make a token (shown once, with a copy button)
 // and revoke one. Tokens act with the rights of the administrator who makes them.
 import { useQuery } from "@tanstack/react-query";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState } from "react";
 
 import { api, unwrap } from "../../api/client";
 import { fieldErrors } from "../../api/problem";
 import { useT } from "../../i18n";
 import { Button, Dialog, ErrorState, Select, Spinner, TextField, useFormat } from "../../ui";
-import { ConfirmDialog, CopyField, useSettingsMutation } from "./parts";
+import { ConfirmDialog, CopyField, FormDialog, SettingsTable, useSettingsMutation } from "./parts";
 import { fetchIntegrations, fetchTokens, fetchUsers, KEYS, type Integration, type Token } from "./settingsApi";
 
 const TOUCHES = ["long_lived_tokens"];
@@ -49,21 +49,8 @@ export default function IntegrationsSection() {
         {tokens.data.length === 0 ? (
           <p className="settings-hint">{t("settings.tokens.none")}</p>
         ) : (
-          <div className="settings-table-wrap">
-            <table className="settings-table">
-              <caption className="visually-hidden">{t("settings.tokens.title")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("settings.tokens.id")}</th>
-                  <th scope="col">{t("settings.tokens.user")}</th>
-                  <th scope="col">{t("settings.tokens.integration")}</th>
-                  <th scope="col">{t("settings.tokens.created")}</th>
-                  <th scope="col">{t("settings.tokens.expires")}</th>
-                  <th scope="col">{t("settings.tokens.state")}</th>
-                  <th scope="col"><span className="visually-hidden">{t("settings.actions")}</span></th>
-                </tr>
-              </thead>
-              <tbody>
+          <SettingsTable caption={t("settings.tokens.title")} columns={[t("settings.tokens.id"), t("settings.tokens.user"),
+            t("settings.tokens.integration"), t("settings.tokens.created"), t("settings.tokens.expires"), t("settings.tokens.state")]}>
                 {tokens.data.map((token) => (
                   <tr key={token.id} className={token.state === "active" ? undefined : "settings-row-inactive"}>
                     <th scope="row">#{token.id}</th>
@@ -85,9 +72,7 @@ export default function IntegrationsSection() {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+          </SettingsTable>
         )}
       </div>
       {creating ? <CreateTokenDialog integrations={integrations.data} onClose={() => setCreating(false)} /> : null}
@@ -103,19 +88,9 @@ function IntegrationsTable({ integrations }: { integrations: Integration[] }) {
   const format = useFormat();
   if (integrations.length === 0) return <p className="settings-hint">{t("settings.integrations.none")}</p>;
   return (
-    <div className="settings-table-wrap">
-      <table className="settings-table">
-        <caption className="visually-hidden">{t("settings.integrations.title")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("settings.integrations.name")}</th>
-            <th scope="col">{t("settings.integrations.client_id")}</th>
-            <th scope="col">{t("settings.integrations.redirect_uri")}</th>
-            <th scope="col">{t("settings.integrations.scopes")}</th>
-            <th scope="col">{t("settings.tokens.created")}</th>
-          </tr>
-        </thead>
-        <tbody>
+    <SettingsTable caption={t("settings.integrations.title")} actions={false} columns={[t("settings.integrations.name"),
+      t("settings.integrations.client_id"), t("settings.integrations.redirect_uri"), t("settings.integrations.scopes"),
+      t("settings.tokens.created")]}>
           {integrations.map((integration) => (
             <tr key={integration.id} className={integration.is_active ? undefined : "settings-row-inactive"}>
               <th scope="row" className="settings-cell-name">
@@ -128,9 +103,7 @@ function IntegrationsTable({ integrations }: { integrations: Integration[] }) {
               <td>{format.date(integration.created_at)}</td>
             </tr>
           ))}
-        </tbody>
-      </table>
-    </div>
+    </SettingsTable>
   );
 }
 
@@ -140,7 +113,7 @@ function CreateTokenDialog({ integrations, onClose }: { integrations: Integratio
   const [days, setDays] = useState("365");
   const [integrationId, setIntegrationId] = useState("");
   const [made, setMade] = useState<Token | null>(null);
-  const formId = useId();
+  const listId = useId();
   const create = useSettingsMutation({
     run: () => unwrap(api.POST("/api/v4/long_lived_tokens", {
       body: { days: Number(days), ...(integrationId ? { integration_id: Number(integrationId) } : {}) },
@@ -149,10 +122,6 @@ function CreateTokenDialog({ integrations, onClose }: { integrations: Integratio
     onSuccess: (token) => setMade(token),
   });
   const errors = fieldErrors(create.error, "0");
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    create.mutate();
-  }
   if (made?.access_token) {
     return (
       <Dialog key="made" open onClose={onClose} title={t("settings.tokens.made")}
@@ -163,23 +132,16 @@ function CreateTokenDialog({ integrations, onClose }: { integrations: Integratio
     );
   }
   return (
-    <Dialog key="form" open onClose={onClose} title={t("settings.tokens.add")}
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" type="submit" form={formId} busy={create.isPending}>{t("common.create")}</Button>
-        </>
-      }>
-      <form id={formId} onSubmit={submit} noValidate>
-        <TextField label={t("settings.tokens.days")} type="number" min={1} max={1830} required value={days} list={`${formId}-days`}
-          hint={t("settings.tokens.days_hint")} error={errors.days} onChange={(e) => setDays(e.target.value)} />
-        <datalist id={`${formId}-days`}>
-          {PRESETS.map((preset) => <option key={preset} value={preset} />)}
-        </datalist>
-        <Select label={t("settings.tokens.integration")} value={integrationId} error={errors.integration_id}
-          options={[{ value: "", label: t("settings.tokens.no_integration") }, ...integrations.map((i) => ({ value: String(i.id), label: i.name }))]}
-          onChange={(e) => setIntegrationId(e.target.value)} />
-      </form>
-    </Dialog>
+    <FormDialog key="form" title={t("settings.tokens.add")} submit={t("common.create")} busy={create.isPending}
+      onClose={onClose} onSubmit={() => create.mutate()}>
+      <TextField label={t("settings.tokens.days")} type="number" min={1} max={1830} required value={days} list={`${listId}-days`}
+        hint={t("settings.tokens.days_hint")} error={errors.days} onChange={(e) => setDays(e.target.value)} />
+      <datalist id={`${listId}-days`}>
+        {PRESETS.map((preset) => <option key={preset} value={preset} />)}
+      </datalist>
+      <Select label={t("settings.tokens.integration")} value={integrationId} error={errors.integration_id}
+        options={[{ value: "", label: t("settings.tokens.no_integration") }, ...integrations.map((i) => ({ value: String(i.id), label: i.name }))]}
+        onChange={(e) => setIntegrationId(e.target.value)} />
+    </FormDialog>
   );
 }

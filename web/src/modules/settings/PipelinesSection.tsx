@@ -2,14 +2,14 @@
 // reorder (drag, or the move buttons from the keyboard) and delete stages. The system stages (Incoming, won,
 // lost) can only be renamed. The API's limits and refusals are shown as it answers them.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useSearchParams } from "react-router-dom";
 
 import { api, unwrap } from "../../api/client";
 import { fieldErrors } from "../../api/problem";
 import { useT } from "../../i18n";
 import { Button, Dialog, EmptyState, ErrorState, IconButton, Spinner, TextField } from "../../ui";
-import { ConfirmDialog, RenameForm, useSettingsMutation } from "./parts";
+import { ConfirmDialog, FormDialog, RenameForm, useSettingsMutation } from "./parts";
 import { KEYS, fetchPipelines } from "./settingsApi";
 import {
   isSystem,
@@ -69,12 +69,12 @@ export default function PipelinesSection() {
       ) : (
         <EmptyState title={t("settings.pipelines.none")} />
       )}
-      <AddPipelineDialog open={adding} onClose={() => setAdding(false)} onAdded={select} />
+      {adding ? <AddPipelineDialog onClose={() => setAdding(false)} onAdded={select} /> : null}
     </section>
   );
 }
 
-function AddPipelineDialog({ open, onClose, onAdded }: { open: boolean; onClose: () => void; onAdded: (id: number) => void }) {
+function AddPipelineDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (id: number) => void }) {
   const t = useT();
   const [name, setName] = useState("");
   const [stage, setStage] = useState("");
@@ -86,44 +86,24 @@ function AddPipelineDialog({ open, onClose, onAdded }: { open: boolean; onClose:
     onSuccess: (body) => {
       const id = body._embedded.pipelines[0]?.id;
       if (id) onAdded(id);
-      setName("");
-      setStage("");
       onClose();
     },
   });
   const errors = fieldErrors(add.error, "0");
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    add.mutate({ name: name.trim(), stage: stage.trim() || t("settings.pipelines.first_stage_default") });
-  }
-  const formId = useId();
   return (
-    <Dialog
-      open={open}
-      onClose={onClose}
-      title={t("settings.pipelines.add")}
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" type="submit" form={formId} busy={add.isPending}>
-            {t("common.create")}
-          </Button>
-        </>
-      }
-    >
-      <form id={formId} onSubmit={submit}>
-        <TextField label={t("settings.pipelines.name")} value={name} required maxLength={255} error={errors.name} onChange={(e) => setName(e.target.value)} />
-        <TextField
-          label={t("settings.pipelines.first_stage")}
-          hint={t("settings.pipelines.first_stage_hint")}
-          value={stage}
-          maxLength={255}
-          placeholder={t("settings.pipelines.first_stage_default")}
-          error={errors["_embedded.statuses.0.name"]}
-          onChange={(e) => setStage(e.target.value)}
-        />
-      </form>
-    </Dialog>
+    <FormDialog title={t("settings.pipelines.add")} submit={t("common.create")} busy={add.isPending} onClose={onClose}
+      onSubmit={() => add.mutate({ name: name.trim(), stage: stage.trim() || t("settings.pipelines.first_stage_default") })}>
+      <TextField label={t("settings.pipelines.name")} value={name} required maxLength={255} error={errors.name} onChange={(e) => setName(e.target.value)} />
+      <TextField
+        label={t("settings.pipelines.first_stage")}
+        hint={t("settings.pipelines.first_stage_hint")}
+        value={stage}
+        maxLength={255}
+        placeholder={t("settings.pipelines.first_stage_default")}
+        error={errors["_embedded.statuses.0.name"]}
+        onChange={(e) => setStage(e.target.value)}
+      />
+    </FormDialog>
   );
 }
 

@@ -1,12 +1,12 @@
 // Roles: a named rights matrix users can hold (the user dialog assigns them). Add, change, delete; the API
 // refuses to delete a role users still hold.
-import { useId, useState, type FormEvent } from "react";
+import { useState } from "react";
 
 import { api, unwrap } from "../../api/client";
 import { fieldErrors } from "../../api/problem";
 import { useT } from "../../i18n";
-import { Button, Dialog, TextField } from "../../ui";
-import { ConfirmDialog, useSettingsMutation } from "./parts";
+import { Button, TextField } from "../../ui";
+import { ConfirmDialog, FormDialog, useSettingsMutation } from "./parts";
 import { dependencyErrors, fullMatrix, toMatrix, toRightsIn, type Matrix } from "./rights";
 import { RightsMatrix } from "./RightsMatrix";
 import type { Role, User } from "./settingsApi";
@@ -67,7 +67,6 @@ function RoleDialog({ role, pipelines, onClose }: { role: Role | null; pipelines
   const t = useT();
   const [name, setName] = useState(role?.name ?? "");
   const [matrix, setMatrix] = useState<Matrix>(() => (role ? toMatrix(role.rights) : fullMatrix()));
-  const formId = useId();
   const save = useSettingsMutation({
     run: async (body: { name: string; rights: ReturnType<typeof toRightsIn> }) => {
       if (role) await unwrap(api.PATCH("/api/v4/roles/{role_id}", { params: { path: { role_id: role.id } }, body }));
@@ -78,24 +77,16 @@ function RoleDialog({ role, pipelines, onClose }: { role: Role | null; pipelines
     onSuccess: onClose,
   });
   const errors = fieldErrors(save.error, "0");
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function submit() {
     if (Object.keys(dependencyErrors(matrix)).length) return;
     save.mutate({ name: name.trim(), rights: toRightsIn(matrix) });
   }
   return (
-    <Dialog open onClose={onClose} size="large" title={role ? t("settings.roles.edit", { name: role.name }) : t("settings.roles.add")}
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" type="submit" form={formId} busy={save.isPending}>{role ? t("common.save") : t("common.create")}</Button>
-        </>
-      }>
-      <form id={formId} onSubmit={submit} noValidate>
-        <TextField label={t("settings.roles.name")} value={name} required maxLength={255} error={errors.name}
-          onChange={(e) => setName(e.target.value)} />
-        <RightsMatrix matrix={matrix} onChange={setMatrix} pipelines={pipelines} errors={errors} />
-      </form>
-    </Dialog>
+    <FormDialog size="large" title={role ? t("settings.roles.edit", { name: role.name }) : t("settings.roles.add")}
+      submit={role ? t("common.save") : t("common.create")} busy={save.isPending} onClose={onClose} onSubmit={submit}>
+      <TextField label={t("settings.roles.name")} value={name} required maxLength={255} error={errors.name}
+        onChange={(e) => setName(e.target.value)} />
+      <RightsMatrix matrix={matrix} onChange={setMatrix} pipelines={pipelines} errors={errors} />
+    </FormDialog>
   );
 }

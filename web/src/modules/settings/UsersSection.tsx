@@ -8,7 +8,7 @@ import { useSession } from "../../api/session";
 import { useT } from "../../i18n";
 import { Button, ErrorState, Spinner } from "../../ui";
 import { GroupsPanel } from "./GroupsPanel";
-import { useSettingsMutation } from "./parts";
+import { SettingsTable, useSettingsMutation } from "./parts";
 import { RolesPanel } from "./RolesPanel";
 import { fetchPipelines, fetchRoles, fetchUserGroups, fetchUsers, KEYS, type User } from "./settingsApi";
 import { UserDialog } from "./UserDialog";
@@ -57,19 +57,8 @@ function UsersTable(props: { users: User[]; roles: { id: number; name: string }[
     done: (_, { user, active }) => t(active ? "settings.users.activated" : "settings.users.deactivated", { name: user.name }),
   });
   return (
-    <div className="settings-table-wrap">
-      <table className="settings-table">
-        <caption className="visually-hidden">{t("settings.users.title")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("settings.users.name")}</th>
-            <th scope="col">{t("settings.users.email")}</th>
-            <th scope="col">{t("settings.users.role")}</th>
-            <th scope="col">{t("settings.users.group")}</th>
-            <th scope="col"><span className="visually-hidden">{t("settings.actions")}</span></th>
-          </tr>
-        </thead>
-        <tbody>
+    <SettingsTable caption={t("settings.users.title")} columns={[t("settings.users.name"), t("settings.users.email"),
+      t("settings.users.role"), t("settings.users.group")]}>
           {props.users.map((user) => {
             const rights = user.rights;
             const role = props.roles.find((r) => r.id === rights.role_id);
@@ -100,8 +89,6 @@ function UsersTable(props: { users: User[]; roles: { id: number; name: string }[
               </tr>
             );
           })}
-        </tbody>
-      </table>
-    </div>
+    </SettingsTable>
   );
 }

@@ -1,13 +1,13 @@
 // Webhooks: the subscriptions with their event codes; add one (destination, events, Kommo's form body or signed
 // JSON), delete one; and each webhook's delivery log (state, attempts, answers) with "send again".
 import { useQuery } from "@tanstack/react-query";
-import { useId, useState, type FormEvent } from "react";
+import { useState } from "react";
 
 import { api, unwrap } from "../../api/client";
 import { fieldErrors } from "../../api/problem";
 import { useT, type MessageKey } from "../../i18n";
 import { Button, Checkbox, Dialog, EmptyState, ErrorState, Select, Spinner, TextField, useFormat } from "../../ui";
-import { ConfirmDialog, CopyField, useSettingsMutation } from "./parts";
+import { ConfirmDialog, CopyField, FormDialog, SettingsTable, useSettingsMutation } from "./parts";
 import { fetchWebhooks, KEYS, type Delivery, type Webhook } from "./settingsApi";
 import { CODE_GROUPS, codeAction, type EventCode } from "./webhookCodes";
 
@@ -36,18 +36,9 @@ export default function WebhooksSection() {
     body = <EmptyState title={t("settings.webhooks.none")} message={t("settings.webhooks.none_hint")} />;
   else
     body = (
-      <div className="settings-panel settings-table-wrap">
-        <table className="settings-table">
-          <caption className="visually-hidden">{t("settings.webhooks.title")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("settings.webhooks.destination")}</th>
-              <th scope="col">{t("settings.webhooks.events")}</th>
-              <th scope="col">{t("settings.webhooks.state")}</th>
-              <th scope="col"><span className="visually-hidden">{t("settings.actions")}</span></th>
-            </tr>
-          </thead>
-          <tbody>
+      <div className="settings-panel">
+        <SettingsTable caption={t("settings.webhooks.title")}
+          columns={[t("settings.webhooks.destination"), t("settings.webhooks.events"), t("settings.webhooks.state")]}>
             {query.data.map((webhook) => (
               <tr key={webhook.id}>
                 <th scope="row" className="settings-cell-name settings-break">
@@ -80,8 +71,7 @@ export default function WebhooksSection() {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
+        </SettingsTable>
       </div>
     );
 
@@ -114,7 +104,6 @@ function AddWebhookDialog({ onClose, onSecret }: { onClose: () => void; onSecret
   const [kind, setKind] = useState<"kommo" | "standard">("kommo");
   const [codes, setCodes] = useState<Set<EventCode>>(new Set(["add_lead", "update_lead", "status_lead"]));
   const [checked, setChecked] = useState(false);
-  const formId = useId();
   const save = useSettingsMutation({
     run: () => unwrap(api.POST("/api/v4/webhooks", { body: { destination: destination.trim(), settings: [...codes], format: kind } })),
     touches: TOUCHES,
@@ -132,46 +121,38 @@ function AddWebhookDialog({ onClose, onSecret }: { onClose: () => void; onSecret
       else next.delete(code);
       return next;
     });
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function submit() {
     setChecked(true);
     if (codes.size) save.mutate();
   }
   return (
-    <Dialog open onClose={onClose} size="large" title={t("settings.webhooks.add")}
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" type="submit" form={formId} busy={save.isPending}>{t("common.create")}</Button>
-        </>
-      }>
-      <form id={formId} onSubmit={submit} noValidate>
-        <TextField label={t("settings.webhooks.destination")} type="url" required value={destination}
-          hint={t("settings.webhooks.destination_hint")} error={errors.destination} onChange={(e) => setDestination(e.target.value)} />
-        <Select label={t("settings.webhooks.format")} value={kind} onChange={(e) => setKind(e.target.value as "kommo" | "standard")}
-          hint={kind === "standard" ? t("settings.webhooks.format_standard_hint") : t("settings.webhooks.format_kommo_hint")}
-          options={[{ value: "kommo", label: t("settings.webhooks.format_kommo") }, { value: "standard", label: t("settings.webhooks.format_standard") }]} />
-        <p className="field-error" role={checked && !codes.size ? "alert" : undefined}>
-          {checked && !codes.size ? t("settings.webhooks.events_needed") : errors.settings ?? ""}
-        </p>
-        <div className="webhook-codes">
-          {CODE_GROUPS.map((group) => {
-            const all = group.codes.every((code) => codes.has(code));
-            return (
-              <fieldset key={group.key} className="webhook-code-group">
-                <legend>{t(`settings.webhooks.group_${group.key}`)}</legend>
-                <Checkbox label={t("settings.webhooks.all_of_group")} checked={all}
-                  onChange={(e) => group.codes.forEach((code) => toggle(code, e.target.checked))} />
-                {group.codes.map((code) => (
-                  <Checkbox key={code} checked={codes.has(code)} onChange={(e) => toggle(code, e.target.checked)}
-                    label={<>{t(`settings.webhooks.action_${codeAction(code)}` as MessageKey)} <code>{code}</code></>} />
-                ))}
-              </fieldset>
-            );
-          })}
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog size="large" title={t("settings.webhooks.add")} submit={t("common.create")} busy={save.isPending}
+      onClose={onClose} onSubmit={submit}>
+      <TextField label={t("settings.webhooks.destination")} type="url" required value={destination}
+        hint={t("settings.webhooks.destination_hint")} error={errors.destination} onChange={(e) => setDestination(e.target.value)} />
+      <Select label={t("settings.webhooks.format")} value={kind} onChange={(e) => setKind(e.target.value as "kommo" | "standard")}
+        hint={kind === "standard" ? t("settings.webhooks.format_standard_hint") : t("settings.webhooks.format_kommo_hint")}
+        options={[{ value: "kommo", label: t("settings.webhooks.format_kommo") }, { value: "standard", label: t("settings.webhooks.format_standard") }]} />
+      <p className="field-error" role={checked && !codes.size ? "alert" : undefined}>
+        {checked && !codes.size ? t("settings.webhooks.events_needed") : errors.settings ?? ""}
+      </p>
+      <div className="webhook-codes">
+        {CODE_GROUPS.map((group) => {
+          const all = group.codes.every((code) => codes.has(code));
+          return (
+            <fieldset key={group.key} className="webhook-code-group">
+              <legend>{t(`settings.webhooks.group_${group.key}`)}</legend>
+              <Checkbox label={t("settings.webhooks.all_of_group")} checked={all}
+                onChange={(e) => group.codes.forEach((code) => toggle(code, e.target.checked))} />
+              {group.codes.map((code) => (
+                <Checkbox key={code} checked={codes.has(code)} onChange={(e) => toggle(code, e.target.checked)}
+                  label={<>{t(`settings.webhooks.action_${codeAction(code)}` as MessageKey)} <code>{code}</code></>} />
+              ))}
+            </fieldset>
+          );
+        })}
+      </div>
+    </FormDialog>
   );
 }
 

@@ -152,3 +152,64 @@ export function useLetterNames() {
     D: t("settings.rights.letter_none"),
   } as const;
 }
+
+/** A dialog holding a form: Cancel and the submit button in its footer (Enter in a field submits). */
+export function FormDialog(props: {
+  title: string;
+  submit: string;
+  busy?: boolean;
+  size?: "small" | "medium" | "large";
+  onSubmit: () => void;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  const t = useT();
+  const formId = useId();
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    props.onSubmit();
+  }
+  return (
+    <Dialog
+      open
+      onClose={props.onClose}
+      size={props.size}
+      title={props.title}
+      footer={
+        <>
+          <Button onClick={props.onClose}>{t("common.cancel")}</Button>
+          <Button variant="primary" type="submit" form={formId} busy={props.busy}>
+            {props.submit}
+          </Button>
+        </>
+      }
+    >
+      <form id={formId} onSubmit={submit} noValidate>
+        {props.children}
+      </form>
+    </Dialog>
+  );
+}
+
+/** A table of settings rows: its caption (for screen readers), column headings, and a last column of actions. */
+export function SettingsTable(props: { caption: string; columns: string[]; actions?: boolean; children: ReactNode }) {
+  const t = useT();
+  return (
+    <div className="settings-table-wrap">
+      <table className="settings-table">
+        <caption className="visually-hidden">{props.caption}</caption>
+        <thead>
+          <tr>
+            {props.columns.map((column) => (
+              <th key={column} scope="col">{column}</th>
+            ))}
+            {props.actions !== false ? (
+              <th scope="col"><span className="visually-hidden">{t("settings.actions")}</span></th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}
