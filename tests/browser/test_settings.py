@@ -109,7 +109,7 @@ def test_edit_a_users_rights_in_the_matrix(signed_in_page: Page, api: httpx.Clie
     user_id = made.json()["_embedded"]["users"][0]["id"]
 
     page.goto("/settings/users")
-    page.get_by_role("button", name="Edit Matrix Person").first.click()
+    page.get_by_role("button", name="Rights of Matrix Person").click()
     dialog = page.get_by_role("dialog", name="Matrix Person")
     dialog.get_by_label("Leads: View", exact=True).select_option(label="Own")
     # Narrowing "view" narrows what depends on it.

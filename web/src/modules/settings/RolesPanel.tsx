@@ -40,7 +40,7 @@ export function RolesPanel({ roles, users, pipelines }: { roles: Role[]; users: 
                 <span className="settings-cell-name">{role.name}</span>
                 <span className="settings-muted">{t("settings.roles.holders", { count: holders.length })}</span>
                 <span className="settings-actions">
-                  <Button variant="ghost" onClick={() => setEditing(role)} aria-label={t("settings.roles.edit", { name: role.name })}>
+                  <Button variant="ghost" onClick={() => setEditing(role)} aria-label={t("settings.roles.edit_n", { name: role.name })}>
                     {t("common.edit")}
                   </Button>
                   <Button variant="ghost" onClick={() => setDeleting(role)} aria-label={t("settings.roles.delete", { name: role.name })}>

@@ -14,7 +14,7 @@ import { RightsMatrix } from "./RightsMatrix";
 import type { Role, User, UsersGroup } from "./settingsApi";
 import type { Pipeline } from "./stages";
 
-const TOUCHES = ["users", "roles"];
+const TOUCHES = ["users", "roles", "session"]; // the session: an administrator may change their own name or language
 
 export function UserDialog(props: {
   user: User | null;

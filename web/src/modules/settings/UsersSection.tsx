@@ -81,6 +81,7 @@ function UsersTable(props: { users: User[]; roles: { id: number; name: string }[
                   </Button>
                   {!rights.is_admin ? (
                     <Button variant="ghost" busy={activate.isPending && activate.variables?.user.id === user.id}
+                      aria-label={t(rights.is_active ? "settings.users.deactivate_n" : "settings.users.activate_n", { name: user.name })}
                       onClick={() => activate.mutate({ user, active: !rights.is_active })}>
                       {rights.is_active ? t("settings.users.deactivate") : t("settings.users.activate")}
                     </Button>
