@@ -95,6 +95,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     from kanbo.accounts.roles_routes import router as roles_router
     from kanbo.accounts.routes import router as accounts_router
+    from kanbo.accounts.tokens_routes import router as tokens_router
     from kanbo.accounts.users_routes import router as users_router
     from kanbo.auth.routes import router as oauth_router
     from kanbo.calls.routes import router as calls_router
@@ -117,6 +118,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.include_router(accounts_router)
     app.include_router(users_router)
     app.include_router(roles_router)
+    app.include_router(tokens_router)
     app.include_router(oauth_router)
     app.include_router(custom_fields_router)
     app.include_router(pipelines_router)

@@ -176,6 +176,15 @@ OPERATIONS = {
     ("patch", "/api/v4/roles"): ("update_roles", "RolesUpdated", False, ("RoleUpdate", True)),
     ("patch", "/api/v4/roles/{role_id}"): ("update_role", "RolePatched", False, ("RolePatch", False)),
     ("delete", "/api/v4/roles/{role_id}"): ("delete_role", None, True, None),
+    # Kanbo's extensions: change a user, user groups, integrations and long-lived tokens.
+    ("patch", "/api/v4/users/{user_id}"): ("update_user", "UserOut", False, ("UserPatch", False)),
+    ("post", "/api/v4/users/groups"): ("add_groups", "UserGroupsWritten", False, ("GroupIn", True)),
+    ("patch", "/api/v4/users/groups/{group_id}"): ("rename_group", "UserGroupOut", False, ("GroupPatch", False)),
+    ("delete", "/api/v4/users/groups/{group_id}"): ("delete_group", None, True, None),
+    ("get", "/api/v4/integrations"): ("list_integrations", "IntegrationsList", True, None),
+    ("get", "/api/v4/long_lived_tokens"): ("list_tokens", "TokensPage", True, None),
+    ("post", "/api/v4/long_lived_tokens"): ("create_token", "TokenOut", False, ("TokenIn", False)),
+    ("delete", "/api/v4/long_lived_tokens/{token_id}"): ("revoke_token", None, True, None),
 }
 
 

@@ -258,7 +258,15 @@ def _table() -> dict[tuple[str, str], Need]:
         ("DELETE", tasks + "/types/{type_id}", None),
         ("GET", "/api/v4/webhooks", None), ("POST", "/api/v4/webhooks", {}), ("DELETE", "/api/v4/webhooks", {}),
         ("GET", "/api/v4/webhooks/{webhook_id}/deliveries", None),
-        ("POST", "/api/v4/webhooks/deliveries/{delivery_id}/retry", None)))
+        ("POST", "/api/v4/webhooks/deliveries/{delivery_id}/retry", None),
+        # Kanbo's extensions for the settings screens.
+        ("PATCH", "/api/v4/users/{user_id}", {}), ("POST", "/api/v4/users/groups", [{}]),
+        ("DELETE", "/api/v4/users/groups/{group_id}", None),
+        ("GET", "/api/v4/integrations", None), ("GET", "/api/v4/long_lived_tokens", None),
+        ("POST", "/api/v4/long_lived_tokens", {}), ("DELETE", "/api/v4/long_lived_tokens/{token_id}", None)))
+    # User groups have number ids ({group_id} fills in a custom field group's "x1"): one that does not exist.
+    table[("PATCH", "/api/v4/users/groups/{group_id}")] = Need("admin", build=_static(
+        "/api/v4/users/groups/{group_id}", {}, missing="{group_id}"))
     uid_marker = lambda w: ("uid", w.uid)  # noqa: E731
     board = pipelines + "/{pipeline_id}/summary"
     table.update({

@@ -26,6 +26,7 @@ export const SCREENS: Screen[] = [
   { path: "companies", load: () => import("./modules/lists/CompaniesScreen") },
   { path: "tasks", load: () => import("./modules/tasks/TasksScreen") },
   { path: "incoming", load: () => import("./modules/incoming/IncomingScreen") },
+  { path: "settings/*", load: () => import("./modules/settings/SettingsScreen") },
 ];
 
 export function buildRoutes(screens: readonly Screen[]): RouteObject[] {

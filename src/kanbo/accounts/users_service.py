@@ -1,4 +1,5 @@
-"""Adding users in a batch and (de)activating them. Services flush; the request commits.
+"""Adding users in a batch, changing one (a Kanbo extension) and (de)activating them. Services flush; the
+request commits.
 
 Every item is validated, including against the database (taken emails, unknown roles and groups),
 before anything is written: one bad item fails the whole batch with per-item validation errors.
@@ -16,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kanbo.accounts import repository as repo
 from kanbo.accounts.rights import apply_rights, require_admin
 from kanbo.accounts.service import EMAIL, create_user
-from kanbo.accounts.users_wire import PASSWORD_MAX, PASSWORD_MIN, UserIn, UserStatusIn
+from kanbo.accounts.users_wire import PASSWORD_MAX, PASSWORD_MIN, UserIn, UserPatch, UserStatusIn, rights_object
 from kanbo.auth.passwords import hash_password
 from kanbo.auth.sessions import delete_user_sessions
-from kanbo.core.errors import BadRequest, Conflict, Errors
+from kanbo.core.errors import BadRequest, Conflict, Errors, NotFound
 from kanbo.core.principal import Principal
 from kanbo.core.time import now
 from kanbo.models.users import Role, User, UserGroup
@@ -106,6 +107,47 @@ async def add_users(session: AsyncSession, principal: Principal, items: Sequence
         # Another request took one of the emails between our check and our insert.
         raise Conflict("A user with one of these emails was created at the same time; retry") from None
     return created
+
+
+async def update_user(session: AsyncSession, principal: Principal, user_id: int, data: UserPatch) -> User:
+    """``PATCH /api/v4/users/{id}``: name, language, the user's own permissions (merged over what they have),
+    admin and free flags, group (0: the main group) and role (0: none). An administrator cannot take away
+    their own administrator flag (the account would risk having none)."""
+    require_admin(principal, "change users")
+    users = await repo.users_by_ids(session, [user_id])
+    user = users.get(user_id)
+    if user is None:
+        raise NotFound(f"User {user_id} does not exist")
+    errors = Errors()
+    given = data.rights
+    permissions = None
+    if given is not None:
+        permissions = apply_rights(given, errors, "0", base=rights_object(user.rights))
+        if given.is_admin is False and user.id == principal.user_id:
+            errors.add("0", "rights.is_admin", "You cannot take away your own administrator rights.",
+                       "NotSupportedChoice")
+        if given.role_id and given.role_id not in await repo.existing_ids(session, Role, [given.role_id]):
+            errors.add("0", "rights.role_id", f"Role {given.role_id} does not exist.", "NotFound")
+        if given.group_id and given.group_id not in await repo.existing_ids(session, UserGroup, [given.group_id]):
+            errors.add("0", "rights.group_id", f"Group {given.group_id} does not exist.", "NotFound")
+    errors.raise_if_any()
+    if data.name is not None:
+        user.name = data.name
+    if data.lang is not None:
+        user.lang = data.lang
+    if given is not None and permissions is not None:
+        user.rights = permissions
+        if given.is_admin is not None:
+            user.is_admin = given.is_admin
+        if given.is_free is not None:
+            user.is_free = given.is_free
+        if given.group_id is not None:
+            user.group_id = given.group_id or None
+        if given.role_id is not None:
+            user.role_id = given.role_id or None
+    user.updated_at = now()
+    await session.flush()
+    return user
 
 
 async def set_active(session: AsyncSession, principal: Principal, items: Sequence[UserStatusIn],

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic import BeforeValidator, Field, StrictBool, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 from starlette.requests import Request
 
 from kanbo.accounts.account_wire import MAIN_GROUP_NAME, PageQuery, WithQuery
 from kanbo.accounts.rights import ACTIONS, ENTITIES
-from kanbo.accounts.rights_wire import UserRightsIn, UserRightsOut
+from kanbo.accounts.rights_wire import RightsIn, UserRightsIn, UserRightsOut
 from kanbo.accounts.service import EMAIL
 from kanbo.http.hal import href
-from kanbo.http.wire import BatchItem, Id, OutModel, SelfLinks, hal_page, hal_written
+from kanbo.http.wire import BatchItem, Id, OutModel, SelfLinks, WireModel, hal_page, hal_written
 from kanbo.models.users import Role, User, UserGroup
 
 USER_WITH = ("role", "group", "uuid", "amojo_id", "user_rank", "phone_number")
@@ -49,6 +49,24 @@ class UserIn(BatchItem):
     lang: Annotated[Literal["es", "en"], BeforeValidator(_folded)] | None = Field(
         None, description="Defaults to the account's language")
     rights: UserRightsIn | None = None
+
+
+class UserRightsPatch(RightsIn):
+    """The rights of ``PATCH /api/v4/users/{id}`` (a Kanbo extension): the permissions given are merged over
+    the user's own, the flags given change. ``group_id`` 0 is the main group, ``role_id`` 0 is no role."""
+
+    is_admin: StrictBool | None = None
+    is_free: StrictBool | None = None
+    group_id: Id | None = Field(None, description="0: the account's main group")
+    role_id: Id | None = Field(None, description="0: no role (the user's own permissions apply)")
+
+
+class UserPatch(WireModel):
+    """``PATCH /api/v4/users/{id}`` (a Kanbo extension; Kommo has no user update): what is given changes."""
+
+    name: Name | None = None
+    lang: Annotated[Literal["es", "en"], BeforeValidator(_folded)] | None = None
+    rights: UserRightsPatch | None = None
 
 
 class UserStatusIn(BatchItem):

@@ -212,6 +212,16 @@ async def refresh_tokens(
 async def create_long_lived_token(
     session: AsyncSession, *, user: User, integration: Integration | None, days: int, api_domain: str,
 ) -> tuple[str, int]:
+    """A long-lived token of ``user``: the JWT and when it expires."""
+    grant, token = await issue_long_lived_token(session, user=user, integration=integration, days=days,
+                                                api_domain=api_domain)
+    return token, grant.expires_at or 0
+
+
+async def issue_long_lived_token(
+    session: AsyncSession, *, user: User, integration: Integration | None, days: int, api_domain: str,
+) -> tuple[Grant, str]:
+    """A long-lived token of ``user``: its grant (which revokes it) and the JWT, never stored."""
     if not MIN_LONG_LIVED_DAYS <= days <= MAX_LONG_LIVED_DAYS:
         raise BadRequest(f"A long-lived token lives from {MIN_LONG_LIVED_DAYS} day to 5 years")
     if integration is not None and integration.account_id != user.account_id:
@@ -229,7 +239,7 @@ async def create_long_lived_token(
         lifetime=lifetime, client_id=integration.client_id if integration else None,
         scopes=list(integration.scopes) if integration else list(DEFAULT_SCOPES), issued_at=issued,
     )
-    return token.token, token.expires_at
+    return grant, token.token
 
 
 async def revoke_grant(session: AsyncSession, grant_id: int, reason: str) -> None:
