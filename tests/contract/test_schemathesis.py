@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
 # KANBO_SCHEMATHESIS_DOMAINS=a,b runs only those.
 DOMAINS = [
     "accounts", "auth", "calls", "custom_fields", "entities", "events", "leads", "links", "notes",
-    "pipelines", "search", "tags", "tasks", "unsorted", "webhooks",
+    "pipelines", "search", "tags", "tasks", "unsorted", "web", "webhooks",
 ]
 TYPED = [d for d in os.environ.get("KANBO_SCHEMATHESIS_DOMAINS", "").split(",") if d] or DOMAINS
 
