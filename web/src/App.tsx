@@ -21,6 +21,9 @@ export interface Screen {
 
 export const SCREENS: Screen[] = [
   // { path: "board", load: () => import("./modules/board/BoardScreen") },
+  { path: "leads/:id", load: () => import("./modules/cards/CardScreen") },
+  { path: "contacts/:id", load: () => import("./modules/cards/CardScreen") },
+  { path: "companies/:id", load: () => import("./modules/cards/CardScreen") },
 ];
 
 export function buildRoutes(screens: readonly Screen[]): RouteObject[] {
