@@ -70,13 +70,14 @@ const WITH: Record<Kind, string[]> = {
   companies: ["leads", "contacts"],
 };
 
-export async function getEntity(kind: Kind, id: number): Promise<Entity | undefined> {
+/** The card, or null when there is none (204: missing, another account's, or not visible to the user). */
+export async function getEntity(kind: Kind, id: number): Promise<Entity | null> {
   const options = { params: { path: { entity_id: id }, query: { with: WITH[kind] } }, querySerializer: phpQuery };
   let found: unknown;
   if (kind === "leads") found = await unwrap(api.GET("/api/v4/leads/{entity_id}", options));
   else if (kind === "contacts") found = await unwrap(api.GET("/api/v4/contacts/{entity_id}", options));
   else found = await unwrap(api.GET("/api/v4/companies/{entity_id}", options));
-  return found as Lead | Contact | Company | undefined; // the trashed form only comes with with=only_deleted
+  return (found as Lead | Contact | Company | undefined) ?? null; // the trashed form only comes with with=only_deleted
 }
 
 export function useEntity(kind: Kind, id: number) {

@@ -7,11 +7,12 @@ import { api, unwrap } from "../../api/client";
 import { useLang, useT } from "../../i18n";
 import { Button, EmptyState, ErrorState, Spinner, useFormat } from "../../ui";
 import { useFieldDefs, useLossReasons, usePipelines, useTaskTypes, useUsers, userName } from "../cards/data";
-import type { Kind } from "../cards/kinds";
+import { kindOf, type Entity, type Kind } from "../cards/kinds";
+import { useLinked } from "../cards/links";
 import { stageLabel } from "../cards/Predefined";
 import { Composer } from "./Composer";
 import { CompleteTaskDialog } from "./CompleteTask";
-import type { EventContext } from "./events";
+import { linkTarget, type EventContext } from "./events";
 import { EventRow, NoteRow, TaskRow } from "./FeedItems";
 import type { FeedItem, Task } from "./merge";
 import { useFeed } from "./useFeed";
@@ -55,6 +56,22 @@ function useEventContext(kind: Kind): EventContext {
   );
 }
 
+/** Names of the cards that link events of the feed name (one list request per kind). */
+function useCardNames(items: readonly FeedItem[]) {
+  const ids: Record<Kind, number[]> = { leads: [], contacts: [], companies: [] };
+  for (const item of items) {
+    const target = item.type === "event" ? linkTarget(item.event) : undefined;
+    const kind = target ? kindOf(target.entity) : null;
+    if (target && kind && !ids[kind].includes(target.id)) ids[kind].push(target.id);
+  }
+  const found: Record<Kind, Entity[] | undefined> = {
+    leads: useLinked("leads", ids.leads).data,
+    contacts: useLinked("contacts", ids.contacts).data,
+    companies: useLinked("companies", ids.companies).data,
+  };
+  return (kind: Kind, id: number) => found[kind]?.find((card) => card.id === id)?.name;
+}
+
 function dayOf(at: number): string {
   const date = new Date(at * 1000);
   return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
@@ -89,6 +106,7 @@ export function Feed({ kind, id }: { kind: Kind; id: number }) {
   const headingId = useId();
   const scroller = useStickToBottom(feed.timeline, feed.openTasks.map((task) => task.id).join(","));
   const author = (userId: number) => userName(users.data, userId, t("feed.robot"));
+  const cardName = useCardNames(feed.timeline);
 
   let body;
   if (feed.isLoading) body = <Spinner label={t("feed.loading")} />;
@@ -112,7 +130,7 @@ export function Feed({ kind, id }: { kind: Kind; id: number }) {
           }
           rows.push(
             <li key={item.key} className={`feed-item feed-item-${item.type}`}>
-              {item.type === "event" ? <EventRow event={item.event} context={context} author={author(item.event.created_by)} /> : null}
+              {item.type === "event" ? <EventRow event={item.event} context={context} author={author(item.event.created_by)} cardName={cardName} /> : null}
               {item.type === "note" ? <NoteRow note={item.note} author={author(item.note.created_by)} /> : null}
               {item.type === "task" ? (
                 <TaskRow task={item.task} types={types.data} responsible={author(item.task.responsible_user_id)} />

@@ -3,7 +3,7 @@ import { Link } from "react-router-dom";
 
 import { useT } from "../../i18n";
 import { Button, useFormat } from "../../ui";
-import { cardPath, kindOf, type TaskType } from "../cards/kinds";
+import { cardPath, kindOf, type Kind, type TaskType } from "../cards/kinds";
 import { describeEvent, type EventContext } from "./events";
 import type { FeedEvent, Note, Task } from "./merge";
 import { callView, isCall, noteView } from "./notes";
@@ -18,7 +18,13 @@ function When({ at }: { at: number }) {
   );
 }
 
-export function EventRow({ event, context, author }: { event: FeedEvent; context: EventContext; author: string }) {
+export function EventRow({ event, context, author, cardName }: {
+  event: FeedEvent;
+  context: EventContext;
+  author: string;
+  /** The name of a card an event names (a linked contact), when known. */
+  cardName: (kind: Kind, id: number) => string | undefined;
+}) {
   const line = describeEvent(context, event);
   const kind = line.link ? kindOf(line.link.entity) : null;
   return (
@@ -30,7 +36,7 @@ export function EventRow({ event, context, author }: { event: FeedEvent; context
         {line.link && kind ? (
           <>
             {" "}
-            <Link to={cardPath(kind, line.link.id)}>#{line.link.id}</Link>
+            <Link to={cardPath(kind, line.link.id)}>{cardName(kind, line.link.id) ?? `#${line.link.id}`}</Link>
           </>
         ) : null}
       </span>
@@ -46,7 +52,7 @@ export function CallRow({ note, author }: { note: Note; author: string }) {
     <article className="feed-card feed-call" aria-label={title}>
       <header className="feed-card-head">
         <span className="feed-icon" aria-hidden="true">
-          {call.incoming ? "📞↙" : "📞↗"}
+          {call.incoming ? "☎↙" : "☎↗"}
         </span>
         <strong>{title}</strong>
         <When at={note.created_at} />

@@ -8,7 +8,7 @@ function context(lang: "en" | "es" = "en"): EventContext {
   return {
     t: (key, vars) => translate(lang, key, vars),
     userName: (id) => ({ 1: "Ana", 2: "Bruno" })[id] ?? `#${id}`,
-    stageName: (pipelineId, statusId) => `${{ 1001: "New", 1002: "Offer", 143: "Lost" }[statusId] ?? statusId}`,
+    stageName: (_pipelineId, statusId) => `${{ 1001: "New", 1002: "Offer", 143: "Lost" }[statusId] ?? statusId}`,
     pipelineName: (id) => ({ 1: "Sales", 2: "Partners" })[id] ?? `#${id}`,
     field: (id) => ({ 8: { name: "Budget" }, 9: { name: "Visit" }, 10: { name: "VIP" } })[id],
     lossReason: (id) => ({ 3: "Too expensive" })[id],

@@ -113,6 +113,16 @@ function fieldLine(ctx: EventContext, event: FeedEvent): string {
   return ctx.t("feed.event.field_changed", { field, from, to });
 }
 
+/** The card a link event names (`link {entity {id, type}}`), when it is a lead, contact or company. */
+export function linkTarget(event: Pick<FeedEvent, "type" | "value_before" | "value_after">): EventLine["link"] {
+  if (event.type !== "entity_linked" && event.type !== "entity_unlinked") return undefined;
+  const side = event.type === "entity_linked" || !event.value_before.length ? event.value_after : event.value_before;
+  const target = first(side, "link")?.entity as Record<string, unknown> | undefined;
+  const entity = target?.type as Entity | undefined;
+  const id = num(target?.id);
+  return entity && entity in LINKED && id !== null ? { entity, id } : undefined;
+}
+
 function humanize(type: string): string {
   const words = type.replace(/_/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -159,12 +169,9 @@ export function describeEvent(ctx: EventContext, event: FeedEvent): EventLine {
     }
     case "entity_linked":
     case "entity_unlinked": {
-      const linked = event.type === "entity_linked";
-      const target = first(linked ? after : before.length ? before : after, "link")?.entity as Record<string, unknown> | undefined;
-      const entity = target?.type as Entity | undefined;
-      const id = num(target?.id);
-      if (!entity || !(entity in LINKED) || id === null) return { text: humanize(event.type) };
-      return { text: t(LINKED[entity][linked ? 0 : 1]), link: { entity, id } };
+      const target = linkTarget(event);
+      if (!target) return { text: humanize(event.type) };
+      return { text: t(LINKED[target.entity][event.type === "entity_linked" ? 0 : 1]), link: target };
     }
     case "lead_loss_reason_changed": {
       const id = num(first(after, "loss_reason")?.id);

@@ -44,6 +44,7 @@ function event(id: string, at: number, type = "name_field_changed"): FeedEvent {
     value_before: [],
     account_id: 1,
     _links: { self: { href: "" } },
+    _embedded: { entity: { id: 1, _links: { self: { href: "" } } } },
   } as FeedEvent;
 }
 
