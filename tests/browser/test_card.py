@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Response, expect
 
 from tests.browser.artifacts import snap
 
@@ -29,7 +30,8 @@ def _field_values(entity: dict[str, Any], field_id: int) -> list[dict[str, Any]]
     return None
 
 
-def _is_patch_of(kind: str, entity_id: int):  # noqa: ANN202 - a predicate for expect_response
+def _is_patch_of(kind: str, entity_id: int) -> Callable[[Response], bool]:
+    """For ``page.expect_response``: the PATCH of one card."""
     return lambda r: r.request.method == "PATCH" and r.url.endswith(f"/api/v4/{kind}/{entity_id}")
 
 
@@ -116,7 +118,8 @@ def test_a_lead_card_edits_fields_and_works_the_feed(signed_in_page: Page, api: 
     dialog.get_by_label("Result").fill(f"Offer sent {tag}")
     dialog.get_by_role("button", name="Complete").click()
     expect(dialog).to_be_hidden()
-    expect(feed.get_by_role("article", name=f"Meeting: Send the offer {tag}").get_by_text(f"Offer sent {tag}")).to_be_visible()
+    completed = feed.get_by_role("article", name=f"Meeting: Send the offer {tag}")
+    expect(completed.get_by_text(f"Offer sent {tag}")).to_be_visible()
     expect(feed.get_by_role("button", name="Complete")).to_have_count(0)
     done = api.get(f"/api/v4/tasks/{task['id']}").json()
     assert done["is_completed"] is True and done["result"] == {"text": f"Offer sent {tag}"}
@@ -135,6 +138,11 @@ def test_a_lead_card_edits_fields_and_works_the_feed(signed_in_page: Page, api: 
     page.get_by_role("combobox", name="Add tag").fill(f"hot-{tag}")
     page.get_by_role("combobox", name="Add tag").press("Enter")
     expect(page.get_by_role("list", name="Tags").get_by_text(f"hot-{tag}")).to_be_visible()
+    assert [t["name"] for t in api.get(f"/api/v4/leads/{lead_id}").json()["_embedded"]["tags"]] == [f"hot-{tag}"]
+    page.get_by_role("combobox", name="Add tag").fill(f"cold-{tag}")
+    page.get_by_role("combobox", name="Add tag").press("Enter")
+    page.get_by_role("button", name=f"Remove tag cold-{tag}").click()
+    expect(page.get_by_role("button", name=f"Remove tag cold-{tag}")).to_have_count(0)
     assert [t["name"] for t in api.get(f"/api/v4/leads/{lead_id}").json()["_embedded"]["tags"]] == [f"hot-{tag}"]
     page.keyboard.press("Escape")
     page.mouse.move(0, 0)
@@ -230,6 +238,25 @@ def test_a_lead_moves_stage_and_gets_a_loss_reason(signed_in_page: Page, api: ht
     feed = page.get_by_role("region", name="Feed")
     expect(feed.get_by_text(re.compile(rf"Stage changed: .* → {re.escape(lost['name'])}"))).to_be_visible()
     expect(feed.get_by_text(f"Loss reason: Too dear {tag}")).to_be_visible()
+
+
+def test_a_long_feed_loads_earlier_pages(signed_in_page: Page, api: httpx.Client):
+    tag = uuid.uuid4().hex[:8]
+    lead_id = _created(api.post("/api/v4/leads", json=[{"name": f"Busy lead {tag}"}]), "leads")[0]["id"]
+    start = int(datetime.now(UTC).timestamp()) - 100_000
+    notes = [{"note_type": "common", "params": {"text": f"Note {n:02d} {tag}"}, "created_at": start + n * 60}
+             for n in range(60)]
+    _created(api.post(f"/api/v4/leads/{lead_id}/notes", json=notes), "notes")
+    page = signed_in_page
+    page.goto(f"/leads/{lead_id}")
+    history = page.get_by_role("region", name="Feed").get_by_role("article", name="Note")
+    expect(history).to_have_count(50)  # one page of notes; the older ten wait for "show earlier"
+    expect(history.last).to_contain_text(f"Note 59 {tag}")  # the newest at the bottom
+    expect(history.first).to_contain_text(f"Note 10 {tag}")
+    page.get_by_role("button", name="Show earlier").click()
+    expect(history).to_have_count(60)
+    expect(history.first).to_contain_text(f"Note 00 {tag}")
+    expect(page.get_by_role("button", name="Show earlier")).to_have_count(0)
 
 
 def test_a_missing_card_says_so(signed_in_page: Page):

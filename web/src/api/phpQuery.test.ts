@@ -14,7 +14,15 @@ describe("phpQuery", () => {
         skipped: undefined,
       }),
     ).toBe(
-      "page=2&with=contacts,loss_reason&filter[entity][]=lead&filter[entity_id][]=1&filter[entity_id][]=2&order[created_at]=desc&query=a%20b%26c",
+      [
+        "page=2",
+        "with=contacts,loss_reason",
+        "filter[entity][]=lead",
+        "filter[entity_id][]=1",
+        "filter[entity_id][]=2",
+        "order[created_at]=desc",
+        "query=a%20b%26c",
+      ].join("&"),
     );
   });
 

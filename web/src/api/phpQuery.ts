@@ -27,7 +27,8 @@ export function phpQuery(query: Record<string, unknown> | undefined): string {
   const out: string[] = [];
   for (const [key, value] of Object.entries(query ?? {})) {
     if (Array.isArray(value)) {
-      if (value.length) out.push(`${encodeKey(key)}=${value.map((item) => encodeURIComponent(String(item))).join(",")}`);
+      if (value.length)
+        out.push(`${encodeKey(key)}=${value.map((item) => encodeURIComponent(String(item))).join(",")}`);
     } else {
       pairs(key, value, out);
     }

@@ -171,7 +171,7 @@ export const es: Dictionary = {
   "feed.task.task": "Tarea",
   "feed.task.follow_up": "Seguimiento",
   "feed.task.meeting": "Reunión",
-  "feed.task.completed": "{type} completada",
+  "feed.task.completed": "Tarea completada ({type})",
   "feed.task.until": "Vence el {when}",
   "feed.task.overdue": "vencida",
   "feed.task.result": "Resultado",

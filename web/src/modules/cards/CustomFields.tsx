@@ -7,7 +7,16 @@ import { useT } from "../../i18n";
 import { ErrorState, useFormat } from "../../ui";
 import { patchEntity, refreshCard, useFieldDefs, useFieldGroups } from "./data";
 import { enumLabel, FieldEditor } from "./FieldEditors";
-import { editorKind, fromDraft, isEditable, isUnchanged, toDraft, valueLines, type Draft, type ValueEl } from "./fieldValues";
+import {
+  editorKind,
+  fromDraft,
+  isEditable,
+  isUnchanged,
+  toDraft,
+  valueLines,
+  type Draft,
+  type ValueEl,
+} from "./fieldValues";
 import { InlineEdit } from "./InlineEdit";
 import type { Entity, FieldDef, Kind } from "./kinds";
 import { saveError } from "./saveErrors";
@@ -124,10 +133,18 @@ interface Tab {
 
 /** Fields by tab: the main tab first (fields of no group, or of a group the account no longer has), then the
  * groups in their order; empty groups are left out. */
-export function tabsOf(fields: readonly FieldDef[], groups: readonly { id: string; name: string; sort: number }[], mainName: string): Tab[] {
+export function tabsOf(
+  fields: readonly FieldDef[],
+  groups: readonly { id: string; name: string; sort: number }[],
+  mainName: string,
+): Tab[] {
   const sorted = [...fields].sort((a, b) => a.sort - b.sort || a.id - b.id);
   const known = new Set(groups.map((group) => group.id));
-  const main: Tab = { id: "main", name: mainName, fields: sorted.filter((field) => !field.group_id || !known.has(field.group_id)) };
+  const main: Tab = {
+    id: "main",
+    name: mainName,
+    fields: sorted.filter((field) => !field.group_id || !known.has(field.group_id)),
+  };
   const others = [...groups]
     .sort((a, b) => a.sort - b.sort)
     .map((group) => ({ id: group.id, name: group.name, fields: sorted.filter((field) => field.group_id === group.id) }))
@@ -139,7 +156,10 @@ export function CardFields({ kind, entity, predefined }: { kind: Kind; entity: E
   const t = useT();
   const defs = useFieldDefs(kind);
   const groups = useFieldGroups(kind);
-  const tabs = useMemo(() => tabsOf(defs.data ?? [], groups.data ?? [], t("cards.tab_main")), [defs.data, groups.data, t]);
+  const tabs = useMemo(
+    () => tabsOf(defs.data ?? [], groups.data ?? [], t("cards.tab_main")),
+    [defs.data, groups.data, t],
+  );
   const [selected, setSelected] = useState("main");
   const base = useId();
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
@@ -158,7 +178,9 @@ export function CardFields({ kind, entity, predefined }: { kind: Kind; entity: E
   const panel = (
     <div className="card-fields">
       {current.id === "main" ? predefined : null}
-      {defs.isError ? <ErrorState error={defs.error} title={t("cards.fields_failed")} onRetry={() => void defs.refetch()} /> : null}
+      {defs.isError ? (
+        <ErrorState error={defs.error} title={t("cards.fields_failed")} onRetry={() => void defs.refetch()} />
+      ) : null}
       {current.fields.map((field) => (
         <CustomField key={field.id} field={field} entity={entity} kind={kind} />
       ))}

@@ -43,9 +43,19 @@ function Header({ kind, entity }: { kind: Kind; entity: Entity }) {
       <h1 id={titleId} className="visually-hidden">
         {entity.name}
       </h1>
-      <TextProperty className="card-title" label={t("cards.name")} value={entity.name} path="name" kind={kind} id={entity.id} />
+      <TextProperty
+        className="card-title"
+        label={t("cards.name")}
+        value={entity.name}
+        path="name"
+        kind={kind}
+        id={entity.id}
+      />
       <p className="card-meta">
-        {t("cards.created", { when: format.dateTime(entity.created_at), who: userName(users.data, entity.created_by, t("feed.robot")) })}
+        {t("cards.created", {
+          when: format.dateTime(entity.created_at),
+          who: userName(users.data, entity.created_by, t("feed.robot")),
+        })}
       </p>
       <Tags kind={kind} entity={entity} />
     </header>
@@ -65,7 +75,11 @@ export function EntityCard({ kind, id }: { kind: Kind; id: number | null }) {
     };
   }, [name, t]);
 
-  if (id === null || (entity.isSuccess && !entity.data) || (entity.error instanceof ApiError && entity.error.status === 404)) {
+  if (
+    id === null ||
+    (entity.isSuccess && !entity.data) ||
+    (entity.error instanceof ApiError && entity.error.status === 404)
+  ) {
     return (
       <EmptyState
         icon="🔍"

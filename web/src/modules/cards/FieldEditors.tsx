@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 
 import { useT, type MessageKey } from "../../i18n";
 import { IconButton } from "../../ui";
-import type { EditorProps } from "./InlineEdit";
+import { editorAttrs, type EditorProps } from "./InlineEdit";
 import type { FieldDef } from "./kinds";
 import { searchCards } from "./links";
 import { ADDRESS_PARTS, OBJECT_KEYS, isMultiValue, type Draft, type LinkedItem } from "./fieldValues";
@@ -64,14 +64,7 @@ interface Props extends EditorProps<Draft> {
   label: string;
 }
 
-function inputProps(p: Props, first: boolean) {
-  return {
-    id: first ? p.inputId : undefined,
-    "aria-describedby": p.describedBy,
-    "aria-invalid": p.invalid || undefined,
-    disabled: p.disabled,
-  };
-}
+const inputProps = (p: Props, first: boolean) => editorAttrs(p, first);
 
 /** The editor of `field` for its current draft. */
 export function FieldEditor(p: Props): ReactNode {
@@ -90,7 +83,14 @@ export function FieldEditor(p: Props): ReactNode {
         />
       );
     case "textarea":
-      return <textarea rows={3} value={draft.text} onChange={(event) => setDraft({ ...draft, text: event.target.value })} {...inputProps(p, true)} />;
+      return (
+        <textarea
+          rows={3}
+          value={draft.text}
+          onChange={(event) => setDraft({ ...draft, text: event.target.value })}
+          {...inputProps(p, true)}
+        />
+      );
     case "date":
     case "datetime":
       return (
@@ -112,7 +112,11 @@ export function FieldEditor(p: Props): ReactNode {
       );
     case "select":
       return (
-        <select value={draft.enumId} onChange={(event) => setDraft({ ...draft, enumId: event.target.value })} {...inputProps(p, true)}>
+        <select
+          value={draft.enumId}
+          onChange={(event) => setDraft({ ...draft, enumId: event.target.value })}
+          {...inputProps(p, true)}
+        >
           <option value="">{t("cards.none")}</option>
           {(field.enums ?? []).map((item) => (
             <option key={item.id} value={item.id}>
@@ -150,7 +154,10 @@ export function FieldEditor(p: Props): ReactNode {
                   type="checkbox"
                   checked={checked}
                   onChange={() =>
-                    setDraft({ ...draft, enumIds: checked ? draft.enumIds.filter((one) => one !== id) : [...draft.enumIds, id] })
+                    setDraft({
+                      ...draft,
+                      enumIds: checked ? draft.enumIds.filter((one) => one !== id) : [...draft.enumIds, id],
+                    })
                   }
                   {...inputProps(p, index === 0)}
                 />
@@ -229,7 +236,12 @@ function MultitextEditor(p: Props & { draft: Extract<Draft, { kind: "multitext" 
         type="button"
         className="btn btn-ghost inline-add"
         disabled={p.disabled}
-        onClick={() => setDraft({ ...draft, rows: [...rows, { value: "", enumId: rows[rows.length - 1]?.enumId ?? String(field.enums?.[0]?.id ?? "") }] })}
+        onClick={() =>
+          setDraft({
+            ...draft,
+            rows: [...rows, { value: "", enumId: rows[rows.length - 1]?.enumId ?? String(field.enums?.[0]?.id ?? "") }],
+          })
+        }
       >
         + {t("cards.add_value")}
       </button>
@@ -242,7 +254,10 @@ function ObjectEditor(p: Props & { draft: Extract<Draft, { kind: "object" }> }) 
   const { draft, setDraft, field } = p;
   const keys = OBJECT_KEYS[field.type] ?? [];
   const put = (index: number, key: string, value: string) =>
-    setDraft({ ...draft, entries: draft.entries.map((entry, i) => (i === index ? { ...entry, [key]: value } : entry)) });
+    setDraft({
+      ...draft,
+      entries: draft.entries.map((entry, i) => (i === index ? { ...entry, [key]: value } : entry)),
+    });
   const blank = Object.fromEntries(keys.map(([key]) => [key, ""]));
   return (
     <div className="inline-rows">
@@ -252,13 +267,22 @@ function ObjectEditor(p: Props & { draft: Extract<Draft, { kind: "object" }> }) 
             <label key={key} className="inline-sub">
               <span>{t(OBJECT_LABELS[key] ?? "cards.obj.name")}</span>
               {field.type === "legal_entity" && key === "entity_type" ? (
-                <select value={entry[key] ?? ""} onChange={(event) => put(index, key, event.target.value)} disabled={p.disabled}>
+                <select
+                  value={entry[key] ?? ""}
+                  onChange={(event) => put(index, key, event.target.value)}
+                  disabled={p.disabled}
+                >
                   <option value="">{t("cards.none")}</option>
                   <option value="1">{t("cards.obj.entrepreneur")}</option>
                   <option value="2">{t("cards.obj.legal_person")}</option>
                 </select>
               ) : (
-                <input type="text" value={entry[key] ?? ""} onChange={(event) => put(index, key, event.target.value)} {...inputProps(p, index === 0 && k === 0)} />
+                <input
+                  type="text"
+                  value={entry[key] ?? ""}
+                  onChange={(event) => put(index, key, event.target.value)}
+                  {...inputProps(p, index === 0 && k === 0)}
+                />
               )}
             </label>
           ))}
@@ -273,7 +297,12 @@ function ObjectEditor(p: Props & { draft: Extract<Draft, { kind: "object" }> }) 
         </div>
       ))}
       {isMultiValue(field.type) ? (
-        <button type="button" className="btn btn-ghost inline-add" disabled={p.disabled} onClick={() => setDraft({ ...draft, entries: [...draft.entries, blank] })}>
+        <button
+          type="button"
+          className="btn btn-ghost inline-add"
+          disabled={p.disabled}
+          onClick={() => setDraft({ ...draft, entries: [...draft.entries, blank] })}
+        >
           + {t("cards.add_value")}
         </button>
       ) : null}
@@ -285,10 +314,19 @@ function LinkedEditor(p: Props & { draft: Extract<Draft, { kind: "linked" }> }) 
   const t = useT();
   const { draft, setDraft, field } = p;
   const searchIn = field.search_in ?? "contacts_and_companies";
-  const targets = (searchIn === "contacts" || searchIn === "companies" ? [searchIn] : ["contacts", "companies"]) as ("contacts" | "companies")[];
+  const targets = (searchIn === "contacts" || searchIn === "companies" ? [searchIn] : ["contacts", "companies"]) as (
+    | "contacts"
+    | "companies"
+  )[];
   async function search(text: string): Promise<PickOption[]> {
-    const found = await Promise.all(targets.map(async (target) => (await searchCards(target, text)).map((option) => ({ ...option, kind: target }))));
-    return found.flat().filter((option) => !draft.items.some((item) => item.entity_id === option.id && item.entity_type === option.kind));
+    const found = await Promise.all(
+      targets.map(async (target) => (await searchCards(target, text)).map((option) => ({ ...option, kind: target }))),
+    );
+    return found
+      .flat()
+      .filter(
+        (option) => !draft.items.some((item) => item.entity_id === option.id && item.entity_type === option.kind),
+      );
   }
   function pick(option: PickOption) {
     const item: LinkedItem = { name: option.label, entity_id: option.id, entity_type: option.kind ?? targets[0]! };

@@ -15,7 +15,12 @@ function Harness({ save, value = "Acme" }: { save: (draft: string) => Promise<un
         save={save}
         errorPaths={["name"]}
         editor={(p) => (
-          <input id={p.inputId} value={p.draft} onChange={(event) => p.setDraft(event.target.value)} aria-describedby={p.describedBy} />
+          <input
+            id={p.inputId}
+            value={p.draft}
+            onChange={(event) => p.setDraft(event.target.value)}
+            aria-describedby={p.describedBy}
+          />
         )}
       />
       <button type="button">elsewhere</button>
@@ -70,7 +75,9 @@ describe("InlineEdit", () => {
       type: "x",
       status: 400,
       detail: "Request validation failed",
-      "validation-errors": [{ request_id: "0", errors: [{ code: "TooLong", path: "name", detail: "Name is too long" }] }],
+      "validation-errors": [
+        { request_id: "0", errors: [{ code: "TooLong", path: "name", detail: "Name is too long" }] },
+      ],
     };
     const save = vi.fn(async () => {
       throw new ApiError(400, problem);

@@ -17,6 +17,19 @@ export interface EditorProps<D> {
   disabled: boolean;
 }
 
+/** The attributes every input of an editor carries (`first`: the input the label points at). */
+export function editorAttrs(
+  p: Pick<EditorProps<unknown>, "inputId" | "describedBy" | "invalid" | "disabled">,
+  first = true,
+) {
+  return {
+    id: first ? p.inputId : undefined,
+    "aria-describedby": p.describedBy,
+    "aria-invalid": p.invalid || undefined,
+    disabled: p.disabled,
+  };
+}
+
 export interface InlineEditProps<D> {
   label: string;
   /** The readable value (null or "" when empty). */
@@ -123,7 +136,10 @@ export function InlineEdit<D>(props: InlineEditProps<D>) {
             {empty ? t("cards.empty") : display}
           </button>
         ) : (
-          <span className={empty ? "inline-value inline-readonly inline-empty" : "inline-value inline-readonly"} aria-labelledby={`${id}-label`}>
+          <span
+            className={empty ? "inline-value inline-readonly inline-empty" : "inline-value inline-readonly"}
+            aria-labelledby={`${id}-label`}
+          >
             {empty ? "—" : display}
           </span>
         )}
@@ -142,7 +158,9 @@ export function InlineEdit<D>(props: InlineEditProps<D>) {
   return (
     <div
       ref={box}
-      className={["inline-field inline-editing", error ? "field-invalid" : null, props.className].filter(Boolean).join(" ")}
+      className={["inline-field inline-editing", error ? "field-invalid" : null, props.className]
+        .filter(Boolean)
+        .join(" ")}
       onKeyDown={onKeyDown}
       onBlur={onBlur}
     >

@@ -9,14 +9,39 @@ import { useT, type MessageKey } from "../../i18n";
 import { Button, IconButton, useFormat, useToast } from "../../ui";
 import { cardKeys, refreshCard, usePipelines } from "./data";
 import { cardPath, type Entity, type Kind, type Lead } from "./kinds";
-import { createNamed, isMainContact, link, linkedIds, searchCards, SLOTS, unlink, useLinked, type LinkSlot } from "./links";
+import {
+  createNamed,
+  isMainContact,
+  link,
+  linkedIds,
+  searchCards,
+  SLOTS,
+  unlink,
+  useLinked,
+  type LinkSlot,
+} from "./links";
 import { Picker } from "./Picker";
 import { stageLabel } from "./Predefined";
 
 const TITLES: Record<Kind, { many: MessageKey; one: MessageKey; add: MessageKey; create: MessageKey }> = {
-  contacts: { many: "cards.links.contacts", one: "cards.links.contact", add: "cards.links.add_contact", create: "cards.links.create_contact" },
-  companies: { many: "cards.links.companies", one: "cards.links.company", add: "cards.links.add_company", create: "cards.links.create_company" },
-  leads: { many: "cards.links.leads", one: "cards.links.lead", add: "cards.links.add_lead", create: "cards.links.create_lead" },
+  contacts: {
+    many: "cards.links.contacts",
+    one: "cards.links.contact",
+    add: "cards.links.add_contact",
+    create: "cards.links.create_contact",
+  },
+  companies: {
+    many: "cards.links.companies",
+    one: "cards.links.company",
+    add: "cards.links.add_company",
+    create: "cards.links.create_company",
+  },
+  leads: {
+    many: "cards.links.leads",
+    one: "cards.links.lead",
+    add: "cards.links.add_lead",
+    create: "cards.links.create_lead",
+  },
 };
 
 /** The first phone or email of a contact or company, to tell namesakes apart. */

@@ -129,7 +129,9 @@ export function Picker(props: PickerProps) {
             id={`${id}-opt-${index}`}
             role="option"
             aria-selected={index === current}
-            className={[index === current ? "active" : null, option.create ? "picker-create" : null].filter(Boolean).join(" ")}
+            className={[index === current ? "active" : null, option.create ? "picker-create" : null]
+              .filter(Boolean)
+              .join(" ")}
             onMouseDown={(event) => {
               event.preventDefault(); // keep the focus in the box
               void choose(index);

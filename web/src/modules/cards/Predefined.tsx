@@ -6,7 +6,7 @@ import { useT } from "../../i18n";
 import { useFormat } from "../../ui";
 import { patchEntity, refreshCard, useLossReasons, usePipelines, useUsers, type EntityPatch } from "./data";
 import { parseNumber } from "./fieldValues";
-import { InlineEdit, type EditorProps } from "./InlineEdit";
+import { editorAttrs, InlineEdit, type EditorProps } from "./InlineEdit";
 import type { Contact, Entity, Kind, Lead, Pipeline } from "./kinds";
 
 export const WON = 142;
@@ -24,14 +24,11 @@ export function useSave(kind: Kind, id: number) {
 function TextInput(p: EditorProps<string> & { inputMode?: "decimal" }) {
   return (
     <input
-      id={p.inputId}
       type="text"
       inputMode={p.inputMode}
       value={p.draft}
       onChange={(event) => p.setDraft(event.target.value)}
-      aria-describedby={p.describedBy}
-      aria-invalid={p.invalid || undefined}
-      disabled={p.disabled}
+      {...editorAttrs(p)}
     />
   );
 }
@@ -41,16 +38,15 @@ interface Choice {
   label: string;
 }
 
-function SelectInput(p: EditorProps<string> & { choices: readonly Choice[]; groups?: readonly { label: string; choices: Choice[] }[]; none?: string }) {
+function SelectInput(
+  p: EditorProps<string> & {
+    choices: readonly Choice[];
+    groups?: readonly { label: string; choices: Choice[] }[];
+    none?: string;
+  },
+) {
   return (
-    <select
-      id={p.inputId}
-      value={p.draft}
-      onChange={(event) => p.setDraft(event.target.value)}
-      aria-describedby={p.describedBy}
-      aria-invalid={p.invalid || undefined}
-      disabled={p.disabled}
-    >
+    <select value={p.draft} onChange={(event) => p.setDraft(event.target.value)} {...editorAttrs(p)}>
       {p.none !== undefined ? <option value="">{p.none}</option> : null}
       {p.choices.map((choice) => (
         <option key={choice.value} value={choice.value}>
@@ -71,7 +67,14 @@ function SelectInput(p: EditorProps<string> & { choices: readonly Choice[]; grou
 }
 
 /** A text property (name, first name…) edited in place. */
-export function TextProperty(props: { label: string; value: string; path: "name" | "first_name" | "last_name"; kind: Kind; id: number; className?: string }) {
+export function TextProperty(props: {
+  label: string;
+  value: string;
+  path: "name" | "first_name" | "last_name";
+  kind: Kind;
+  id: number;
+  className?: string;
+}) {
   const save = useSave(props.kind, props.id);
   return (
     <InlineEdit<string>
@@ -117,7 +120,11 @@ function LeadFields({ lead }: { lead: Lead }) {
     <>
       <InlineEdit<string>
         label={t("cards.stage")}
-        display={pipeline ? `${pipeline.name} · ${stageLabel(pipelines.data, lead.pipeline_id, lead.status_id)}` : `#${lead.status_id}`}
+        display={
+          pipeline
+            ? `${pipeline.name} · ${stageLabel(pipelines.data, lead.pipeline_id, lead.status_id)}`
+            : `#${lead.status_id}`
+        }
         start={() => stage}
         unchanged={(draft) => draft === stage}
         save={(draft) => {
@@ -146,7 +153,11 @@ function LeadFields({ lead }: { lead: Lead }) {
           save={(draft) => save({ loss_reason_id: draft ? Number(draft) : null })}
           errorPaths={["loss_reason_id"]}
           editor={(p) => (
-            <SelectInput {...p} none={t("cards.none")} choices={(reasons.data ?? []).map((item) => ({ value: String(item.id), label: item.name }))} />
+            <SelectInput
+              {...p}
+              none={t("cards.none")}
+              choices={(reasons.data ?? []).map((item) => ({ value: String(item.id), label: item.name }))}
+            />
           )}
         />
       ) : null}
@@ -184,8 +195,20 @@ export function PredefinedFields({ kind, entity }: { kind: Kind; entity: Entity 
       {kind === "leads" ? <LeadFields lead={entity as Lead} /> : null}
       {kind === "contacts" ? (
         <>
-          <TextProperty label={t("cards.first_name")} value={(entity as Contact).first_name ?? ""} path="first_name" kind={kind} id={entity.id} />
-          <TextProperty label={t("cards.last_name")} value={(entity as Contact).last_name ?? ""} path="last_name" kind={kind} id={entity.id} />
+          <TextProperty
+            label={t("cards.first_name")}
+            value={(entity as Contact).first_name ?? ""}
+            path="first_name"
+            kind={kind}
+            id={entity.id}
+          />
+          <TextProperty
+            label={t("cards.last_name")}
+            value={(entity as Contact).last_name ?? ""}
+            path="last_name"
+            kind={kind}
+            id={entity.id}
+          />
         </>
       ) : null}
       <ResponsibleField kind={kind} entity={entity} />

@@ -55,7 +55,13 @@ export function Tags({ kind, entity }: { kind: Kind; entity: Entity }) {
           scope={["cards", "tags", kind]}
           searchEmpty
           autoFocus
-          search={(text) => searchTags(kind, text, tags.map((tag) => tag.id))}
+          search={(text) =>
+            searchTags(
+              kind,
+              text,
+              tags.map((tag) => tag.id),
+            )
+          }
           onPick={(option) => change({ tags_to_add: [{ id: option.id }] })}
           onCreate={(name) => change({ tags_to_add: [{ name }] })}
           createLabel={(name) => t("cards.tag_create", { name })}

@@ -99,65 +99,54 @@ export function refreshCard(client: QueryClient, kind: Kind, id: number): Promis
 
 // Reference data -----------------------------------------------------------------------------------
 
+/** Every page of a reference list, cached for a while (fields, groups, users, pipelines, loss reasons). */
+function useAll<T, E>(
+  queryKey: readonly unknown[],
+  page: (n: number) => Promise<Paged<E> | undefined>,
+  items: (embedded: E) => T[],
+) {
+  return useQuery({ queryKey, ...REFERENCE, queryFn: () => fetchAll(page, items) });
+}
+
+/** One page of 250 (the most a list gives). */
+const pageOf = (page: number) => ({ params: { query: { page, limit: 250 } } });
+
 export function useFieldDefs(kind: Kind) {
-  return useQuery({
-    queryKey: cardKeys.fields(kind),
-    ...REFERENCE,
-    queryFn: () =>
-      fetchAll<FieldDef, Schemas["FieldsPageEmbedded"]>(
-        (page) => unwrap(api.GET(kindPath(kind, "/api/v4/leads/custom_fields"), { params: { query: { page, limit: 250 } } })),
-        (embedded) => embedded.custom_fields,
-      ),
-  });
+  const path = kindPath(kind, "/api/v4/leads/custom_fields");
+  return useAll<FieldDef, Schemas["FieldsPageEmbedded"]>(
+    cardKeys.fields(kind),
+    (page) => unwrap(api.GET(path, pageOf(page))),
+    (e) => e.custom_fields,
+  );
 }
 
 export function useFieldGroups(kind: Kind) {
-  return useQuery({
-    queryKey: cardKeys.groups(kind),
-    ...REFERENCE,
-    queryFn: () =>
-      fetchAll<FieldGroup, Schemas["GroupsPageEmbedded"]>(
-        (page) =>
-          unwrap(api.GET(kindPath(kind, "/api/v4/leads/custom_fields/groups"), { params: { query: { page, limit: 250 } } })),
-        (embedded) => embedded.custom_field_groups,
-      ),
-  });
+  const path = kindPath(kind, "/api/v4/leads/custom_fields/groups");
+  return useAll<FieldGroup, Schemas["GroupsPageEmbedded"]>(
+    cardKeys.groups(kind),
+    (page) => unwrap(api.GET(path, pageOf(page))),
+    (e) => e.custom_field_groups,
+  );
 }
 
 export function useUsers() {
-  return useQuery({
-    queryKey: cardKeys.users,
-    ...REFERENCE,
-    queryFn: () =>
-      fetchAll<User, Schemas["UsersPageEmbedded"]>(
-        (page) => unwrap(api.GET("/api/v4/users", { params: { query: { page, limit: 250 } } })),
-        (embedded) => embedded.users,
-      ),
-  });
+  return useAll<User, Schemas["UsersPageEmbedded"]>(
+    cardKeys.users,
+    (page) => unwrap(api.GET("/api/v4/users", pageOf(page))),
+    (e) => e.users,
+  );
 }
 
+/** Pipelines come in one page (at most 10 per account, or 50 in Kommo). */
 export function usePipelines() {
-  return useQuery({
-    queryKey: cardKeys.pipelines,
-    ...REFERENCE,
-    queryFn: () =>
-      fetchAll<Pipeline, Schemas["PipelinesPageEmbedded"]>(
-        (page) => (page === 1 ? unwrap(api.GET("/api/v4/leads/pipelines")) : Promise.resolve(undefined)),
-        (embedded) => embedded.pipelines,
-      ),
-  });
+  const first = (page: number) =>
+    page === 1 ? unwrap(api.GET("/api/v4/leads/pipelines")) : Promise.resolve(undefined);
+  return useAll<Pipeline, Schemas["PipelinesPageEmbedded"]>(cardKeys.pipelines, first, (e) => e.pipelines);
 }
 
 export function useLossReasons() {
-  return useQuery({
-    queryKey: cardKeys.lossReasons,
-    ...REFERENCE,
-    queryFn: () =>
-      fetchAll<LossReason, Schemas["LossReasonsPageEmbedded"]>(
-        (page) => unwrap(api.GET("/api/v4/leads/loss_reasons", { params: { query: { page, limit: 250 } } })),
-        (embedded) => embedded.loss_reasons,
-      ),
-  });
+  const page = (n: number) => unwrap(api.GET("/api/v4/leads/loss_reasons", pageOf(n)));
+  return useAll<LossReason, Schemas["LossReasonsPageEmbedded"]>(cardKeys.lossReasons, page, (e) => e.loss_reasons);
 }
 
 export function useTaskTypes() {

@@ -23,7 +23,13 @@ const PHONE = {
     { id: 3, value: "MOB", code: "MOB", sort: 30 },
   ],
 };
-const SOURCE = { type: "select", enums: [{ id: 19, value: "Web", code: null, sort: 10 }, { id: 20, value: "Phone", code: null, sort: 20 }] };
+const SOURCE = {
+  type: "select",
+  enums: [
+    { id: 19, value: "Web", code: null, sort: 10 },
+    { id: 20, value: "Phone", code: null, sort: 20 },
+  ],
+};
 const TAGS = { ...SOURCE, type: "multiselect" };
 const CONTEXT: TextContext = {
   locale: "en",
@@ -101,14 +107,19 @@ describe("scalar values", () => {
     const local = Math.floor(new Date(2026, 5, 15, 9, 30).getTime() / 1000);
     expect(toDateTimeInput(local)).toBe("2026-06-15T09:30");
     expect(fromDateTimeInput("2026-06-15T09:30")).toBe(local);
-    expect(fromDraft({ type: "date_time" }, { kind: "datetime", text: "2026-06-15T09:30" })).toEqual([{ value: local }]);
+    expect(fromDraft({ type: "date_time" }, { kind: "datetime", text: "2026-06-15T09:30" })).toEqual([
+      { value: local },
+    ]);
     expect(fromDraft({ type: "date" }, { kind: "date", text: "" })).toBeNull();
   });
 });
 
 describe("choices", () => {
   it("send enum ids", () => {
-    expect(toDraft(SOURCE, [{ value: "Phone", enum_id: 20, enum_code: null }])).toEqual({ kind: "select", enumId: "20" });
+    expect(toDraft(SOURCE, [{ value: "Phone", enum_id: 20, enum_code: null }])).toEqual({
+      kind: "select",
+      enumId: "20",
+    });
     expect(fromDraft(SOURCE, { kind: "select", enumId: "19" })).toEqual([{ enum_id: 19 }]);
     expect(fromDraft(SOURCE, { kind: "select", enumId: "" })).toBeNull();
     expect(fromDraft({ type: "radiobutton" }, { kind: "radio", enumId: "7" })).toEqual([{ enum_id: 7 }]);
@@ -162,27 +173,42 @@ describe("composite values", () => {
   });
 
   it("writes legal entities as objects with number keys as numbers", () => {
-    const draft = toDraft({ type: "legal_entity", enums: null }, [{ value: { name: "Acme SL", entity_type: 2, vat_id: "B123" } }]);
-    expect(draft.kind === "object" && draft.entries[0]).toMatchObject({ name: "Acme SL", entity_type: "2", vat_id: "B123", kpp: "" });
-    expect(fromDraft({ type: "legal_entity" }, draft)).toEqual([{ value: { name: "Acme SL", entity_type: 2, vat_id: "B123" } }]);
+    const draft = toDraft({ type: "legal_entity", enums: null }, [
+      { value: { name: "Acme SL", entity_type: 2, vat_id: "B123" } },
+    ]);
+    expect(draft.kind === "object" && draft.entries[0]).toMatchObject({
+      name: "Acme SL",
+      entity_type: "2",
+      vat_id: "B123",
+      kpp: "",
+    });
+    expect(fromDraft({ type: "legal_entity" }, draft)).toEqual([
+      { value: { name: "Acme SL", entity_type: 2, vat_id: "B123" } },
+    ]);
     const empty = toDraft({ type: "supplier", enums: null }, undefined);
     expect(fromDraft({ type: "supplier" }, empty)).toBeNull();
   });
 
   it("writes linked entities with their ids", () => {
     const values = [{ value: { name: "Ann", entity_id: 5, entity_type: "contacts", catalog_id: null } }];
-    expect(roundTrip({ type: "linked_entity" }, values)).toEqual([{ value: { name: "Ann", entity_id: 5, entity_type: "contacts" } }]);
+    expect(roundTrip({ type: "linked_entity" }, values)).toEqual([
+      { value: { name: "Ann", entity_id: 5, entity_type: "contacts" } },
+    ]);
     expect(fromDraft({ type: "linked_entity" }, { kind: "linked", items: [] })).toBeNull();
   });
 
   it("never sends read-only types", () => {
-    expect(fromDraft({ type: "file" }, toDraft({ type: "file", enums: null }, [{ value: { file_uuid: "x" } }]))).toBeUndefined();
+    expect(
+      fromDraft({ type: "file" }, toDraft({ type: "file", enums: null }, [{ value: { file_uuid: "x" } }])),
+    ).toBeUndefined();
   });
 });
 
 describe("isUnchanged", () => {
   it("compares what would be sent", () => {
-    expect(isUnchanged({ type: "text", enums: null }, [{ value: "Acme" }], { kind: "text", text: " Acme " })).toBe(true);
+    expect(isUnchanged({ type: "text", enums: null }, [{ value: "Acme" }], { kind: "text", text: " Acme " })).toBe(
+      true,
+    );
     expect(isUnchanged({ type: "text", enums: null }, undefined, { kind: "text", text: "" })).toBe(true);
     expect(isUnchanged({ type: "numeric", enums: null }, [{ value: 5 }], { kind: "number", text: "5,0" })).toBe(true);
     expect(isUnchanged(SOURCE, [{ enum_id: 19 }], { kind: "select", enumId: "20" })).toBe(false);
@@ -199,9 +225,12 @@ describe("valueLines", () => {
     expect(lines("date", [{ value: JUNE_15_2026 }])).toEqual(["Jun 15, 2026"]);
     expect(valueLines(PHONE as never, [{ value: "+1 555", enum_id: 3 }], CONTEXT)).toEqual(["+1 555 (Mobile)"]);
     expect(valueLines({ ...TAGS, currency: null }, [{ enum_id: 20 }], CONTEXT)).toEqual(["Phone"]);
-    expect(lines("smart_address", [{ value: "Madrid", enum_id: 3 }, { value: "Gran Vía 1", enum_id: 1 }])).toEqual([
-      "Gran Vía 1, Madrid",
-    ]);
+    expect(
+      lines("smart_address", [
+        { value: "Madrid", enum_id: 3 },
+        { value: "Gran Vía 1", enum_id: 1 },
+      ]),
+    ).toEqual(["Gran Vía 1, Madrid"]);
     expect(lines("legal_entity", [{ value: { name: "Acme SL", vat_id: "B1" } }])).toEqual(["Acme SL (B1)"]);
     expect(lines("items", [{ value: { sku: "A-1", quantity: 2 } }])).toEqual(["A-1 × 2"]);
     expect(lines("file", [{ value: { file_name: "a.pdf", file_size: 2048 } }])).toEqual(["a.pdf (2 KB)"]);

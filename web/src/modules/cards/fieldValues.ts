@@ -72,25 +72,67 @@ export type AddressPart = (typeof ADDRESS_PARTS)[number];
 /** The keys of object-valued types, in the order of Kanbo's schema (custom_fields/types.py); "int" keys are numbers. */
 export const OBJECT_KEYS: Record<string, readonly (readonly [string, "str" | "int"])[]> = {
   legal_entity: [
-    ["name", "str"], ["entity_type", "int"], ["vat_id", "str"], ["tax_registration_reason_code", "str"],
-    ["address", "str"], ["real_address", "str"], ["kpp", "str"], ["bank_code", "str"], ["external_uid", "str"],
-    ["unp", "str"], ["bin", "str"], ["egrpou", "str"], ["mfo", "str"], ["bank_account_number", "str"],
-    ["oked", "str"], ["director", "str"],
+    ["name", "str"],
+    ["entity_type", "int"],
+    ["vat_id", "str"],
+    ["tax_registration_reason_code", "str"],
+    ["address", "str"],
+    ["real_address", "str"],
+    ["kpp", "str"],
+    ["bank_code", "str"],
+    ["external_uid", "str"],
+    ["unp", "str"],
+    ["bin", "str"],
+    ["egrpou", "str"],
+    ["mfo", "str"],
+    ["bank_account_number", "str"],
+    ["oked", "str"],
+    ["director", "str"],
   ],
   payer: [
-    ["name", "str"], ["vat_id", "str"], ["kpp", "str"], ["tax_registration_reason_code", "str"], ["address", "str"],
-    ["entity_type", "str"], ["entity_id", "int"], ["bank_code", "str"], ["unp", "str"], ["bin", "str"],
-    ["egrpou", "str"], ["real_address", "str"], ["mfo", "str"], ["bank_account_number", "str"], ["oked", "str"],
-    ["director", "str"], ["phone", "str"], ["email", "str"], ["type", "str"],
+    ["name", "str"],
+    ["vat_id", "str"],
+    ["kpp", "str"],
+    ["tax_registration_reason_code", "str"],
+    ["address", "str"],
+    ["entity_type", "str"],
+    ["entity_id", "int"],
+    ["bank_code", "str"],
+    ["unp", "str"],
+    ["bin", "str"],
+    ["egrpou", "str"],
+    ["real_address", "str"],
+    ["mfo", "str"],
+    ["bank_account_number", "str"],
+    ["oked", "str"],
+    ["director", "str"],
+    ["phone", "str"],
+    ["email", "str"],
+    ["type", "str"],
   ],
   supplier: [
-    ["entity_id", "int"], ["name", "str"], ["vat_id", "str"], ["kpp", "str"], ["tax_registration_reason_code", "str"],
-    ["bank_code", "str"], ["address", "str"], ["bank_account_number", "str"],
+    ["entity_id", "int"],
+    ["name", "str"],
+    ["vat_id", "str"],
+    ["kpp", "str"],
+    ["tax_registration_reason_code", "str"],
+    ["bank_code", "str"],
+    ["address", "str"],
+    ["bank_account_number", "str"],
   ],
 };
 
 /** Types that hold several values (types.py MULTI_VALUE_TYPES). */
-const MULTI = new Set(["multiselect", "multitext", "smart_address", "items", "linked_entity", "chained_list", "legal_entity", "file"]);
+const MULTI = new Set([
+  "multiselect",
+  "multitext",
+  "smart_address",
+  "items",
+  "linked_entity",
+  "chained_list",
+  "legal_entity",
+  "file",
+]);
 
 export function isMultiValue(type: string): boolean {
   return MULTI.has(type);
@@ -262,13 +304,16 @@ export function fromDraft(field: FieldShape, draft: Draft): ValueEl[] | null | u
     case "multitext": {
       const rows = draft.rows
         .filter((row) => row.value.trim())
-        .map((row) => (row.enumId ? { value: row.value.trim(), enum_id: Number(row.enumId) } : { value: row.value.trim() }));
+        .map((row) =>
+          row.enumId ? { value: row.value.trim(), enum_id: Number(row.enumId) } : { value: row.value.trim() },
+        );
       return rows.length ? rows : null;
     }
     case "address": {
-      const parts = ADDRESS_PARTS.map((part, index) => ({ value: draft.parts[part].trim(), enum_id: index + 1 })).filter(
-        (part) => part.value,
-      );
+      const parts = ADDRESS_PARTS.map((part, index) => ({
+        value: draft.parts[part].trim(),
+        enum_id: index + 1,
+      })).filter((part) => part.value);
       return parts.length ? parts : null;
     }
     case "object": {
@@ -345,12 +390,13 @@ function objectText(type: string, element: ValueEl): string {
 }
 
 /** The readable lines of a field's values (one per value; [] when empty). Never throws on odd data. */
-export function valueLines(field: FieldShape, values: readonly ValueEl[] | undefined,
-  context: TextContext): string[] {
+export function valueLines(field: FieldShape, values: readonly ValueEl[] | undefined, context: TextContext): string[] {
   const list = values ?? [];
   const { locale } = context;
   if (field.type === "smart_address") {
-    const parts = [...list].sort((a, b) => Number(a.enum_id ?? 0) - Number(b.enum_id ?? 0)).map((part) => text(part.value));
+    const parts = [...list]
+      .sort((a, b) => Number(a.enum_id ?? 0) - Number(b.enum_id ?? 0))
+      .map((part) => text(part.value));
     const joined = parts.filter(Boolean).join(", ");
     return joined ? [joined] : [];
   }

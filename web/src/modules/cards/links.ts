@@ -65,7 +65,8 @@ export async function link(kind: Kind, id: number, target: Kind, targetId: numbe
   await unwrap(
     api.POST(kindPath(kind, "/api/v4/leads/{entity_id}/link"), {
       params: { path: { entity_id: id } },
-      body: [{ to_entity_id: targetId, to_entity_type: target as "contacts" }], // typed by the leads twin (SLOTS are valid)
+      // typed by the leads twin; SLOTS hold only targets the API accepts for `kind`
+      body: [{ to_entity_id: targetId, to_entity_type: target as "contacts" }],
     }),
   );
 }
@@ -74,7 +75,8 @@ export async function unlink(kind: Kind, id: number, target: Kind, targetId: num
   await unwrap(
     api.POST(kindPath(kind, "/api/v4/leads/{entity_id}/unlink"), {
       params: { path: { entity_id: id } },
-      body: [{ to_entity_id: targetId, to_entity_type: target as "contacts" }], // typed by the leads twin (SLOTS are valid)
+      // typed by the leads twin; SLOTS hold only targets the API accepts for `kind`
+      body: [{ to_entity_id: targetId, to_entity_type: target as "contacts" }],
     }),
   );
 }
@@ -95,7 +97,9 @@ export async function searchCards(target: Kind, text: string, exclude: readonly 
   if (!embedded) return [];
   const skip = new Set(exclude);
   if (target === "leads") {
-    return embedded.leads.filter((lead) => !skip.has(lead.id)).map((lead) => ({ id: lead.id, label: lead.name, hint: `#${lead.id}` }));
+    return embedded.leads
+      .filter((lead) => !skip.has(lead.id))
+      .map((lead) => ({ id: lead.id, label: lead.name, hint: `#${lead.id}` }));
   }
   return embedded[target]
     .filter((card) => !skip.has(card.id))
@@ -105,8 +109,12 @@ export async function searchCards(target: Kind, text: string, exclude: readonly 
 /** The account's tags of a kind matching `text` (all of them for an empty text, up to 20). */
 export async function searchTags(kind: Kind, text: string, exclude: readonly number[] = []): Promise<PickOption[]> {
   const page = await unwrap(
-    api.GET(kindPath(kind, "/api/v4/leads/tags"), { params: { query: { ...(text ? { query: text } : {}), limit: 20 } } }),
+    api.GET(kindPath(kind, "/api/v4/leads/tags"), {
+      params: { query: { ...(text ? { query: text } : {}), limit: 20 } },
+    }),
   );
   const skip = new Set(exclude);
-  return (page?._embedded?.tags ?? []).filter((tag) => !skip.has(tag.id)).map((tag) => ({ id: tag.id, label: tag.name }));
+  return (page?._embedded?.tags ?? [])
+    .filter((tag) => !skip.has(tag.id))
+    .map((tag) => ({ id: tag.id, label: tag.name }));
 }

@@ -9,7 +9,9 @@ function validation(paths: [string, string][]) {
     type: "https://httpstatus.es/400",
     status: 400,
     detail: "Request validation failed",
-    "validation-errors": [{ request_id: "0", errors: paths.map(([path, detail]) => ({ code: "InvalidType", path, detail })) }],
+    "validation-errors": [
+      { request_id: "0", errors: paths.map(([path, detail]) => ({ code: "InvalidType", path, detail })) },
+    ],
   });
 }
 
@@ -24,7 +26,12 @@ describe("saveError", () => {
   });
 
   it("falls back to the problem's detail, then to the given text", () => {
-    const forbidden = new ApiError(403, { title: "Forbidden", type: "x", status: 403, detail: "You may not edit lead 1" });
+    const forbidden = new ApiError(403, {
+      title: "Forbidden",
+      type: "x",
+      status: 403,
+      detail: "You may not edit lead 1",
+    });
     expect(saveError(forbidden, ["price"], "failed")).toBe("You may not edit lead 1");
     expect(saveError(new ApiError(500, null), ["price"], "failed")).toBe("HTTP 500");
     expect(saveError("weird", ["price"], "failed")).toBe("failed");
@@ -34,6 +41,13 @@ describe("saveError", () => {
     expect(isUnder("custom_fields_values.0.values", "custom_fields_values.0")).toBe(true);
     expect(isUnder("custom_fields_values.01", "custom_fields_values.0")).toBe(false);
     expect(normalPath("12.text")).toBe("text");
-    expect(formErrors(validation([["0.text", "Required"], ["complete_till", "Bad"]]))).toEqual({ text: "Required", complete_till: "Bad" });
+    expect(
+      formErrors(
+        validation([
+          ["0.text", "Required"],
+          ["complete_till", "Bad"],
+        ]),
+      ),
+    ).toEqual({ text: "Required", complete_till: "Bad" });
   });
 });

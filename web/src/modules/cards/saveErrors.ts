@@ -6,7 +6,8 @@ export function normalPath(path: string): string {
   return path.replace(/^\d+\./, "");
 }
 
-/** Whether `path` is `prefix` or lies below it (`custom_fields_values.0.values.0.value` below `custom_fields_values.0`). */
+/** Whether `path` is `prefix` or lies below it
+ * (`custom_fields_values.0.values.0.value` is below `custom_fields_values.0`). */
 export function isUnder(path: string, prefix: string): boolean {
   return path === prefix || path.startsWith(`${prefix}.`);
 }

@@ -13,7 +13,17 @@ import { formErrors } from "../cards/saveErrors";
 import type { Task } from "./merge";
 import { feedKeys } from "./useFeed";
 
-export function CompleteTaskDialog({ task, kind, id, onClose }: { task: Task | null; kind: Kind; id: number; onClose: () => void }) {
+export function CompleteTaskDialog({
+  task,
+  kind,
+  id,
+  onClose,
+}: {
+  task: Task | null;
+  kind: Kind;
+  id: number;
+  onClose: () => void;
+}) {
   const t = useT();
   const client = useQueryClient();
   const [result, setResult] = useState("");

@@ -32,7 +32,13 @@ export function Composer({ kind, id }: { kind: Kind; id: number }) {
     <section className="composer" aria-label={t("feed.composer")}>
       <div className="composer-modes" role="group" aria-label={t("feed.composer_mode")}>
         {(["note", "task"] as const).map((one) => (
-          <button key={one} type="button" className="composer-mode" aria-pressed={mode === one} onClick={() => setMode(one)}>
+          <button
+            key={one}
+            type="button"
+            className="composer-mode"
+            aria-pressed={mode === one}
+            onClick={() => setMode(one)}
+          >
             {t(one === "note" ? "feed.compose_note" : "feed.compose_task")}
           </button>
         ))}
@@ -56,6 +62,37 @@ function submitOnCtrlEnter(event: KeyboardEvent<HTMLTextAreaElement>) {
     event.preventDefault();
     event.currentTarget.form?.requestSubmit();
   }
+}
+
+/** The text of a note or a task and the button that sends it (Ctrl+Enter sends too). */
+function TextAndSend(props: {
+  label: string;
+  placeholder?: string;
+  text: string;
+  setText: (text: string) => void;
+  error?: string | null;
+  send: string;
+  busy: boolean;
+}) {
+  const t = useT();
+  return (
+    <>
+      <TextArea
+        label={props.label}
+        placeholder={props.placeholder}
+        value={props.text}
+        error={props.error}
+        hint={t("feed.ctrl_enter")}
+        onChange={(event) => props.setText(event.target.value)}
+        onKeyDown={submitOnCtrlEnter}
+      />
+      <div className="composer-actions">
+        <Button type="submit" variant="primary" busy={props.busy}>
+          {props.send}
+        </Button>
+      </div>
+    </>
+  );
 }
 
 function NoteForm({ kind, id }: { kind: Kind; id: number }) {
@@ -95,20 +132,15 @@ function NoteForm({ kind, id }: { kind: Kind; id: number }) {
 
   return (
     <form className="composer-form" onSubmit={submit}>
-      <TextArea
+      <TextAndSend
         label={t("feed.note_label")}
         placeholder={t("feed.note_placeholder")}
-        value={text}
+        text={text}
+        setText={setText}
         error={error}
-        hint={t("feed.ctrl_enter")}
-        onChange={(event) => setText(event.target.value)}
-        onKeyDown={submitOnCtrlEnter}
+        send={t("feed.add_note")}
+        busy={busy}
       />
-      <div className="composer-actions">
-        <Button type="submit" variant="primary" busy={busy}>
-          {t("feed.add_note")}
-        </Button>
-      </div>
     </form>
   );
 }
@@ -166,24 +198,47 @@ function TaskForm({ kind, id }: { kind: Kind; id: number }) {
     }
   }
 
-  const typeOptions = (types.data ?? [{ id: 1, name: "", code: "FOLLOW_UP", color: null, icon_id: null }]).map((type) => ({
-    value: type.id,
-    label: taskTypeName(t, types.data, type.id),
-  }));
+  const typeOptions = (types.data ?? [{ id: 1, name: "", code: "FOLLOW_UP", color: null, icon_id: null }]).map(
+    (type) => ({
+      value: type.id,
+      label: taskTypeName(t, types.data, type.id),
+    }),
+  );
   const userOptions = (users.data ?? [])
     .filter((user) => user.rights.is_active)
     .map((user) => ({ value: user.id, label: user.name }));
   if (!userOptions.some((option) => String(option.value) === responsible)) {
     userOptions.unshift({ value: session.user.id, label: session.user.name });
   }
-  const otherError = Object.entries(errors).find(([path]) => !["text", "complete_till", "task_type_id", "responsible_user_id"].includes(path));
+  const otherError = Object.entries(errors).find(
+    ([path]) => !["text", "complete_till", "task_type_id", "responsible_user_id"].includes(path),
+  );
 
   return (
     <form className="composer-form composer-task" onSubmit={submit}>
       <div className="composer-row">
-        <Select label={t("feed.task_type")} value={typeId} options={typeOptions} error={errors.task_type_id} onChange={(event) => setTypeId(event.target.value)} />
-        <TextField label={t("feed.task_date")} type="date" required value={date} error={errors.complete_till} onChange={(event) => setDate(event.target.value)} />
-        <TextField label={t("feed.task_time")} type="time" required value={time} onChange={(event) => setTime(event.target.value)} />
+        <Select
+          label={t("feed.task_type")}
+          value={typeId}
+          options={typeOptions}
+          error={errors.task_type_id}
+          onChange={(event) => setTypeId(event.target.value)}
+        />
+        <TextField
+          label={t("feed.task_date")}
+          type="date"
+          required
+          value={date}
+          error={errors.complete_till}
+          onChange={(event) => setDate(event.target.value)}
+        />
+        <TextField
+          label={t("feed.task_time")}
+          type="time"
+          required
+          value={time}
+          onChange={(event) => setTime(event.target.value)}
+        />
         <Select
           label={t("feed.task_responsible")}
           value={responsible}
@@ -192,19 +247,14 @@ function TaskForm({ kind, id }: { kind: Kind; id: number }) {
           onChange={(event) => setResponsible(event.target.value)}
         />
       </div>
-      <TextArea
+      <TextAndSend
         label={t("feed.task_text")}
-        value={text}
-        error={errors.text ?? (otherError ? otherError[1] : undefined)}
-        hint={t("feed.ctrl_enter")}
-        onChange={(event) => setText(event.target.value)}
-        onKeyDown={submitOnCtrlEnter}
+        text={text}
+        setText={setText}
+        error={errors.text ?? otherError?.[1]}
+        send={t("feed.add_task")}
+        busy={busy}
       />
-      <div className="composer-actions">
-        <Button type="submit" variant="primary" busy={busy}>
-          {t("feed.add_task")}
-        </Button>
-      </div>
     </form>
   );
 }

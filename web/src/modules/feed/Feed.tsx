@@ -1,9 +1,7 @@
 // A card's feed, as in Kommo: history oldest first with the newest at the bottom, the open tasks under it and the
 // composer last. "Show earlier" loads older pages. Usable on any card (the board may open one).
-import { useQuery } from "@tanstack/react-query";
 import { useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 
-import { api, unwrap } from "../../api/client";
 import { useLang, useT } from "../../i18n";
 import { Button, EmptyState, ErrorState, Spinner, useFormat } from "../../ui";
 import { useFieldDefs, useLossReasons, usePipelines, useTaskTypes, useUsers, userName } from "../cards/data";
@@ -15,20 +13,8 @@ import { CompleteTaskDialog } from "./CompleteTask";
 import { linkTarget, type EventContext } from "./events";
 import { EventRow, NoteRow, TaskRow } from "./FeedItems";
 import type { FeedItem, Task } from "./merge";
-import { useFeed } from "./useFeed";
+import { useEventTypes, useFeed } from "./useFeed";
 import "./feed.css";
-
-function useEventTypeNames() {
-  const { lang } = useLang();
-  return useQuery({
-    queryKey: ["feed", "event-types", lang],
-    staleTime: Infinity,
-    queryFn: async () => {
-      const answer = await unwrap(api.GET("/api/v4/events/types", { params: { query: { language_code: lang } } }));
-      return new Map((answer?._embedded.events_types ?? []).map((type) => [type.key, type.lang]));
-    },
-  });
-}
 
 function useEventContext(kind: Kind): EventContext {
   const t = useT();
@@ -37,7 +23,8 @@ function useEventContext(kind: Kind): EventContext {
   const pipelines = usePipelines();
   const fields = useFieldDefs(kind);
   const reasons = useLossReasons();
-  const typeNames = useEventTypeNames();
+  const { lang } = useLang();
+  const typeNames = useEventTypes(lang);
   return useMemo(
     () => ({
       t,
@@ -48,7 +35,10 @@ function useEventContext(kind: Kind): EventContext {
       lossReason: (id) => reasons.data?.find((item) => item.id === id)?.name,
       number: format.number,
       money: (value) => format.money(value),
-      date: (seconds) => new Intl.DateTimeFormat(format.locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(seconds * 1000)),
+      date: (seconds) =>
+        new Intl.DateTimeFormat(format.locale, { dateStyle: "medium", timeZone: "UTC" }).format(
+          new Date(seconds * 1000),
+        ),
       dateTime: format.dateTime,
       typeName: (type) => typeNames.data?.get(type),
     }),
@@ -98,7 +88,8 @@ function useStickToBottom(items: readonly FeedItem[], bottom: string) {
 export function Feed({ kind, id }: { kind: Kind; id: number }) {
   const t = useT();
   const format = useFormat();
-  const feed = useFeed(kind, id);
+  const { lang } = useLang();
+  const feed = useFeed(kind, id, lang);
   const context = useEventContext(kind);
   const users = useUsers();
   const types = useTaskTypes();
@@ -130,7 +121,14 @@ export function Feed({ kind, id }: { kind: Kind; id: number }) {
           }
           rows.push(
             <li key={item.key} className={`feed-item feed-item-${item.type}`}>
-              {item.type === "event" ? <EventRow event={item.event} context={context} author={author(item.event.created_by)} cardName={cardName} /> : null}
+              {item.type === "event" ? (
+                <EventRow
+                  event={item.event}
+                  context={context}
+                  author={author(item.event.created_by)}
+                  cardName={cardName}
+                />
+              ) : null}
               {item.type === "note" ? <NoteRow note={item.note} author={author(item.note.created_by)} /> : null}
               {item.type === "task" ? (
                 <TaskRow task={item.task} types={types.data} responsible={author(item.task.responsible_user_id)} />
@@ -163,7 +161,12 @@ export function Feed({ kind, id }: { kind: Kind; id: number }) {
             <ul>
               {feed.openTasks.map((task) => (
                 <li key={task.id}>
-                  <TaskRow task={task} types={types.data} responsible={author(task.responsible_user_id)} onComplete={setCompleting} />
+                  <TaskRow
+                    task={task}
+                    types={types.data}
+                    responsible={author(task.responsible_user_id)}
+                    onComplete={setCompleting}
+                  />
                 </li>
               ))}
             </ul>

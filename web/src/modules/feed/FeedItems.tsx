@@ -18,7 +18,12 @@ function When({ at }: { at: number }) {
   );
 }
 
-export function EventRow({ event, context, author, cardName }: {
+export function EventRow({
+  event,
+  context,
+  author,
+  cardName,
+}: {
   event: FeedEvent;
   context: EventContext;
   author: string;
@@ -116,7 +121,13 @@ export function TaskRow({ task, types, responsible, onComplete }: TaskRowProps) 
   const result = !Array.isArray(task.result) ? task.result?.text : undefined;
   return (
     <article
-      className={["feed-card feed-task", task.is_completed ? "feed-task-done" : null, overdue ? "feed-task-overdue" : null].filter(Boolean).join(" ")}
+      className={[
+        "feed-card feed-task",
+        task.is_completed ? "feed-task-done" : null,
+        overdue ? "feed-task-overdue" : null,
+      ]
+        .filter(Boolean)
+        .join(" ")}
       aria-label={`${type}: ${task.text}`}
     >
       <header className="feed-card-head">

@@ -41,26 +41,36 @@ describe("describeEvent", () => {
   it("says which stage a lead moved from and to, naming the pipeline when it changed", () => {
     const status = (id: number, pipeline = 1) => [{ lead_status: { id, pipeline_id: pipeline } }];
     expect(line(event("lead_status_changed", status(1001), status(1002)))).toBe("Stage changed: New → Offer");
-    expect(line(event("lead_status_changed", status(1001), status(1002, 2)))).toBe("Stage changed: Sales: New → Partners: Offer");
+    expect(line(event("lead_status_changed", status(1001), status(1002, 2)))).toBe(
+      "Stage changed: Sales: New → Partners: Offer",
+    );
     expect(line(event("lead_status_changed", status(1001), status(1002)), "es")).toBe("Etapa cambiada: New → Offer");
   });
 
   it("names users, names and sales before and after", () => {
-    expect(line(event("entity_responsible_changed", [{ responsible_user: { id: 1 } }], [{ responsible_user: { id: 2 } }]))).toBe(
-      "Responsible user changed: Ana → Bruno",
+    expect(
+      line(event("entity_responsible_changed", [{ responsible_user: { id: 1 } }], [{ responsible_user: { id: 2 } }])),
+    ).toBe("Responsible user changed: Ana → Bruno");
+    expect(
+      line(
+        event("name_field_changed", [{ name_field_value: { name: "Old" } }], [{ name_field_value: { name: "New" } }]),
+      ),
+    ).toBe("Name changed: Old → New");
+    expect(line(event("sale_field_changed", [], [{ sale_field_value: { sale: 200 } }]))).toBe(
+      "Sale changed: empty → $200",
     );
-    expect(line(event("name_field_changed", [{ name_field_value: { name: "Old" } }], [{ name_field_value: { name: "New" } }]))).toBe(
-      "Name changed: Old → New",
-    );
-    expect(line(event("sale_field_changed", [], [{ sale_field_value: { sale: 200 } }]))).toBe("Sale changed: empty → $200");
   });
 
   it("reads custom field changes by the field's type", () => {
-    const value = (field_id: number, field_type: string, text: string) => [{ custom_field_value: { field_id, field_type, enum_id: null, text } }];
+    const value = (field_id: number, field_type: string, text: string) => [
+      { custom_field_value: { field_id, field_type, enum_id: null, text } },
+    ];
     expect(line(event("custom_field_value_changed", value(8, "numeric", "1500"), value(8, "numeric", "2500.5")))).toBe(
       "Budget changed: 1,500 → 2,500.5",
     );
-    expect(line(event("custom_field_value_changed", [], value(9, "date", "1781481600")))).toBe("Visit set to 2026-06-15");
+    expect(line(event("custom_field_value_changed", [], value(9, "date", "1781481600")))).toBe(
+      "Visit set to 2026-06-15",
+    );
     expect(line(event("custom_field_value_changed", value(10, "checkbox", "1"), []))).toBe("VIP cleared (was Yes)");
     expect(line(event("custom_field_value_changed", [], value(77, "text", "x")))).toBe("Field #77 set to x");
     const many = [
@@ -71,12 +81,21 @@ describe("describeEvent", () => {
   });
 
   it("lists tags, links and loss reasons", () => {
-    expect(line(event("entity_tag_added", [], [{ tag: { name: "vip" } }, { tag: { name: "hot" } }]))).toBe("Tag added: vip, hot");
+    expect(line(event("entity_tag_added", [], [{ tag: { name: "vip" } }, { tag: { name: "hot" } }]))).toBe(
+      "Tag added: vip, hot",
+    );
     expect(line(event("entity_tag_deleted", [{ tag: { name: "vip" } }], []))).toBe("Tag removed: vip");
-    const linked = describeEvent(context(), event("entity_linked", [], [{ link: { entity: { id: 5, type: "contact" } } }]));
+    const linked = describeEvent(
+      context(),
+      event("entity_linked", [], [{ link: { entity: { id: 5, type: "contact" } } }]),
+    );
     expect(linked).toEqual({ text: "Contact linked", link: { entity: "contact", id: 5 } });
-    expect(line(event("entity_unlinked", [{ link: { entity: { id: 2, type: "company" } } }], []))).toBe("Company unlinked");
-    expect(line(event("lead_loss_reason_changed", [], [{ loss_reason: { id: 3 } }]))).toBe("Loss reason: Too expensive");
+    expect(line(event("entity_unlinked", [{ link: { entity: { id: 2, type: "company" } } }], []))).toBe(
+      "Company unlinked",
+    );
+    expect(line(event("lead_loss_reason_changed", [], [{ loss_reason: { id: 3 } }]))).toBe(
+      "Loss reason: Too expensive",
+    );
     expect(line(event("lead_loss_reason_changed", [{ loss_reason: { id: 3 } }], []))).toBe("Loss reason cleared");
   });
 
@@ -90,6 +109,8 @@ describe("describeEvent", () => {
     expect(line(event("nps_rate_added"))).toBe("NPS rated");
     expect(line(event("key_action_completed"))).toBe("Key action completed");
     expect(line(event("lead_status_changed", [null, "x"], [{ lead_status: {} }]))).toBe("Stage changed: empty → empty");
-    expect(line(event("entity_linked", [], [{ link: { entity: { id: 1, type: "catalog_element" } } }]))).toBe("Entity linked");
+    expect(line(event("entity_linked", [], [{ link: { entity: { id: 1, type: "catalog_element" } } }]))).toBe(
+      "Entity linked",
+    );
   });
 });

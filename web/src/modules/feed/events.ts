@@ -71,7 +71,11 @@ function change(ctx: EventContext, from: string, to: string): Vars {
   return { from: from || empty, to: to || empty };
 }
 
-function stageText(ctx: EventContext, stage: Record<string, unknown> | undefined, other: Record<string, unknown> | undefined) {
+function stageText(
+  ctx: EventContext,
+  stage: Record<string, unknown> | undefined,
+  other: Record<string, unknown> | undefined,
+) {
   const pipelineId = num(stage?.pipeline_id);
   const statusId = num(stage?.id);
   if (pipelineId === null || statusId === null) return "";
@@ -105,9 +109,16 @@ function fieldLine(ctx: EventContext, event: FeedEvent): string {
   const before = values(event.value_before, "custom_field_value");
   const after = values(event.value_after, "custom_field_value");
   const fieldId = num(after[0]?.field_id ?? before[0]?.field_id);
-  const field = (fieldId !== null && ctx.field(fieldId)?.name) || ctx.t("feed.event.field_unknown", { id: fieldId ?? "?" });
-  const from = before.map((value) => fieldValueText(ctx, value)).filter(Boolean).join(", ");
-  const to = after.map((value) => fieldValueText(ctx, value)).filter(Boolean).join(", ");
+  const field =
+    (fieldId !== null && ctx.field(fieldId)?.name) || ctx.t("feed.event.field_unknown", { id: fieldId ?? "?" });
+  const from = before
+    .map((value) => fieldValueText(ctx, value))
+    .filter(Boolean)
+    .join(", ");
+  const to = after
+    .map((value) => fieldValueText(ctx, value))
+    .filter(Boolean)
+    .join(", ");
   if (!from) return ctx.t("feed.event.field_set", { field, to });
   if (!to) return ctx.t("feed.event.field_cleared", { field, from });
   return ctx.t("feed.event.field_changed", { field, from, to });
@@ -164,8 +175,12 @@ export function describeEvent(ctx: EventContext, event: FeedEvent): EventLine {
     case "entity_tag_added":
     case "entity_tag_deleted": {
       const list = event.type === "entity_tag_added" ? after : before.length ? before : after;
-      const tags = values(list, "tag").map((tag) => String(tag.name ?? "")).join(", ");
-      return { text: t(event.type === "entity_tag_added" ? "feed.event.tag_added" : "feed.event.tag_deleted", { tags }) };
+      const tags = values(list, "tag")
+        .map((tag) => String(tag.name ?? ""))
+        .join(", ");
+      return {
+        text: t(event.type === "entity_tag_added" ? "feed.event.tag_added" : "feed.event.tag_deleted", { tags }),
+      };
     }
     case "entity_linked":
     case "entity_unlinked": {

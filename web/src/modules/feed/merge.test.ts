@@ -97,9 +97,17 @@ describe("mergeFeed", () => {
 
   it("leaves out events that the feed shows as notes or tasks, and results of tasks it shows", () => {
     const merged = mergeFeed({
-      notes: { items: [note(1, 10, "task_result", { text: "ok", task_id: 5 }), note(2, 11, "task_result", { text: "x", task_id: 99 })].map(noteItem), hasMore: false },
+      notes: {
+        items: [
+          note(1, 10, "task_result", { text: "ok", task_id: 5 }),
+          note(2, 11, "task_result", { text: "x", task_id: 99 }),
+        ].map(noteItem),
+        hasMore: false,
+      },
       events: {
-        items: ["common_note_added", "incoming_call", "outgoing_sms", "task_completed", "entity_tag_added"].map((type, i) => eventItem(event(type, 20 + i, type))),
+        items: ["common_note_added", "incoming_call", "outgoing_sms", "task_completed", "entity_tag_added"].map(
+          (type, i) => eventItem(event(type, 20 + i, type)),
+        ),
         hasMore: false,
       },
       tasks: { items: [taskItem(task(5, 1, true, 9))], hasMore: false },
@@ -130,11 +138,15 @@ describe("mergeFeed", () => {
     expect(sourcesToLoad(sources)).toEqual(["events"]);
     expect(sourcesToLoad({ notes: { items: [], hasMore: false } })).toEqual([]);
     // a list with more pages and nothing loaded yet holds everything back
-    expect(keys({ notes: { items: [], hasMore: true }, events: { items: [eventItem(event("e", 1))], hasMore: false } })).toEqual([]);
+    expect(
+      keys({ notes: { items: [], hasMore: true }, events: { items: [eventItem(event("e", 1))], hasMore: false } }),
+    ).toEqual([]);
   });
 
   it("drops a row seen twice (it moved to the next page while paging)", () => {
-    const sources: Sources = { notes: { items: [note(2, 200), note(1, 100), note(1, 100)].map(noteItem), hasMore: false } };
+    const sources: Sources = {
+      notes: { items: [note(2, 200), note(1, 100), note(1, 100)].map(noteItem), hasMore: false },
+    };
     expect(keys(sources)).toEqual(["note-1", "note-2"]);
   });
 });

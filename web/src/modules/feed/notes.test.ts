@@ -13,7 +13,14 @@ function note(note_type: string, params: Record<string, unknown>): Note {
 describe("calls", () => {
   it("show direction, phone, duration, status and the recording", () => {
     const call = callView(
-      note("call_in", { phone: "+1 555 0100", duration: 75, call_status: 4, call_result: "Agreed", source: "Twilio", link: "https://rec.test/a.mp3" }),
+      note("call_in", {
+        phone: "+1 555 0100",
+        duration: 75,
+        call_status: 4,
+        call_result: "Agreed",
+        source: "Twilio",
+        link: "https://rec.test/a.mp3",
+      }),
     );
     expect(call).toEqual({
       incoming: true,
@@ -42,10 +49,15 @@ describe("calls", () => {
 describe("noteView", () => {
   it("renders the common types readably", () => {
     expect(noteView(t, note("common", { text: "hello" }))).toEqual({ title: "Note", text: "hello" });
-    expect(noteView(t, note("sms_in", { phone: "+34 600", text: "hola" }))).toEqual({ title: "SMS from +34 600", text: "hola" });
+    expect(noteView(t, note("sms_in", { phone: "+34 600", text: "hola" }))).toEqual({
+      title: "SMS from +34 600",
+      text: "hola",
+    });
     expect(noteView(t, note("service_message", { service: "Bot", text: "done" })).title).toBe("Message from Bot");
     expect(noteView(t, note("attachment", { file_name: "x.pdf", original_name: "Offer.pdf" })).text).toBe("Offer.pdf");
-    expect(noteView(t, note("geolocation", { text: "Office", address: "Main St 1", latitude: "40.4", longitude: "-3.7" }))).toMatchObject({
+    expect(
+      noteView(t, note("geolocation", { text: "Office", address: "Main St 1", latitude: "40.4", longitude: "-3.7" })),
+    ).toMatchObject({
       title: "Location",
       text: "Office — Main St 1",
       urlLabel: "40.4, -3.7",
@@ -55,6 +67,9 @@ describe("noteView", () => {
   });
 
   it("shows unknown types as their params", () => {
-    expect(noteView(t, note("fancy_note", { a: 1, b: { c: 2 } }))).toEqual({ title: "fancy_note", text: 'a: 1\nb: {"c":2}' });
+    expect(noteView(t, note("fancy_note", { a: 1, b: { c: 2 } }))).toEqual({
+      title: "fancy_note",
+      text: 'a: 1\nb: {"c":2}',
+    });
   });
 });

@@ -120,8 +120,16 @@ export function noteView(t: T, note: Note): NoteView {
     case "geolocation": {
       const lat = str(p.latitude);
       const lon = str(p.longitude);
-      const map = lat && lon ? `https://www.openstreetmap.org/?mlat=${encodeURIComponent(lat)}&mlon=${encodeURIComponent(lon)}` : undefined;
-      return { title, text: [str(p.text), str(p.address)].filter(Boolean).join(" — "), url: map, urlLabel: map ? `${lat}, ${lon}` : undefined };
+      const map =
+        lat && lon
+          ? `https://www.openstreetmap.org/?mlat=${encodeURIComponent(lat)}&mlon=${encodeURIComponent(lon)}`
+          : undefined;
+      return {
+        title,
+        text: [str(p.text), str(p.address)].filter(Boolean).join(" — "),
+        url: map,
+        urlLabel: map ? `${lat}, ${lon}` : undefined,
+      };
     }
     case "attachment":
       return { title, text: str(p.original_name) || str(p.file_name) };

@@ -7,7 +7,17 @@ import { api, unwrap } from "../../api/client";
 import { phpQuery } from "../../api/phpQuery";
 import { kindPath } from "../cards/data";
 import { SINGULAR, type Kind } from "../cards/kinds";
-import { eventItem, mergeFeed, noteItem, sourcesToLoad, taskItem, type FeedItem, type Sources, type Task } from "./merge";
+import {
+  eventItem,
+  isOwnLine,
+  mergeFeed,
+  noteItem,
+  sourcesToLoad,
+  taskItem,
+  type FeedItem,
+  type Sources,
+  type Task,
+} from "./merge";
 
 export const PAGE_SIZE = 50;
 const MAX_TASK_PAGES = 4;
@@ -38,12 +48,25 @@ async function notesPage(kind: Kind, id: number, page: number): Promise<Page> {
   return { items: (answer?._embedded.notes ?? []).map(noteItem), hasMore: !!answer?._links.next };
 }
 
-async function eventsPage(kind: Kind, id: number, page: number): Promise<Page> {
+/** The account's event types (key → name in `lang`), GET /api/v4/events/types. */
+export function useEventTypes(lang: string) {
+  return useQuery({
+    queryKey: ["feed", "event-types", lang],
+    staleTime: Infinity,
+    queryFn: async () => {
+      const answer = await unwrap(api.GET("/api/v4/events/types", { params: { query: { language_code: lang } } }));
+      return new Map((answer?._embedded.events_types ?? []).map((type) => [type.key, type.lang]));
+    },
+  });
+}
+
+/** Events with a line of their own only (`types`): note, call and task events would fill pages with rows the feed
+ * shows otherwise. Without the list (it failed to load) every event comes and merge.ts leaves those out. */
+async function eventsPage(kind: Kind, id: number, page: number, types: readonly string[] | null): Promise<Page> {
+  const filter = { entity: [SINGULAR[kind]], entity_id: [id], ...(types ? { type: [...types] } : {}) };
   const answer = await unwrap(
     api.GET("/api/v4/events", {
-      params: {
-        query: { page, limit: PAGE_SIZE, filter: { entity: [SINGULAR[kind]], entity_id: [id] }, order: { created_at: "desc" } },
-      },
+      params: { query: { page, limit: PAGE_SIZE, filter, order: { created_at: "desc" } } },
       querySerializer: phpQuery,
     }),
   );
@@ -57,7 +80,12 @@ async function allTasks(kind: Kind, id: number): Promise<Task[]> {
     const answer = await unwrap(
       api.GET("/api/v4/tasks", {
         params: {
-          query: { page, limit: 250, filter: { entity_type: [kind], entity_id: [id] }, order: { complete_till: "asc" } },
+          query: {
+            page,
+            limit: 250,
+            filter: { entity_type: [kind], entity_id: [id] },
+            order: { complete_till: "asc" },
+          },
         },
         querySerializer: phpQuery,
       }),
@@ -68,7 +96,9 @@ async function allTasks(kind: Kind, id: number): Promise<Task[]> {
   return tasks;
 }
 
-export function useFeed(kind: Kind, id: number) {
+export function useFeed(kind: Kind, id: number, lang: string) {
+  const eventTypes = useEventTypes(lang);
+  const ownLines = eventTypes.data ? [...eventTypes.data.keys()].filter(isOwnLine).sort() : null;
   const notes = useInfiniteQuery({
     queryKey: feedKeys.notes(kind, id),
     queryFn: ({ pageParam }) => notesPage(kind, id, pageParam),
@@ -76,10 +106,11 @@ export function useFeed(kind: Kind, id: number) {
     getNextPageParam: nextPage,
   });
   const events = useInfiniteQuery({
-    queryKey: feedKeys.events(kind, id),
-    queryFn: ({ pageParam }) => eventsPage(kind, id, pageParam),
+    queryKey: [...feedKeys.events(kind, id), ownLines],
+    queryFn: ({ pageParam }) => eventsPage(kind, id, pageParam, ownLines),
     initialPageParam: 1,
     getNextPageParam: nextPage,
+    enabled: !eventTypes.isPending,
   });
   const tasks = useQuery({ queryKey: feedKeys.tasks(kind, id), queryFn: () => allTasks(kind, id) });
 
