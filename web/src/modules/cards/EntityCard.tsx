@@ -64,7 +64,7 @@ function Header({ kind, entity }: { kind: Kind; entity: Entity }) {
 
 export function EntityCard({ kind, id }: { kind: Kind; id: number | null }) {
   const t = useT();
-  const entity = useEntity(kind, id ?? 0);
+  const entity = useEntity(kind, id);
   const name = entity.data?.name;
   useEffect(() => {
     if (!name) return;

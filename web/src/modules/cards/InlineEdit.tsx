@@ -1,6 +1,6 @@
 // A value edited in place: shown as a button; Enter or a click opens its input; Enter or leaving it (blur) saves,
 // Esc cancels. A failed save keeps the input open with the API's message under it.
-import { useId, useRef, useState, type FocusEvent, type KeyboardEvent, type ReactNode } from "react";
+import { useEffect, useId, useRef, useState, type FocusEvent, type KeyboardEvent, type ReactNode } from "react";
 
 import { useT } from "../../i18n";
 import { Spinner } from "../../ui";
@@ -60,22 +60,28 @@ export function InlineEdit<D>(props: InlineEditProps<D>) {
   const [error, setError] = useState<string | null>(null);
   const button = useRef<HTMLButtonElement>(null);
   const box = useRef<HTMLDivElement>(null);
+  // Where the focus goes once the next render is on screen: into the editor, or back to the value.
+  const focusNext = useRef<"editor" | "value" | null>(null);
+  const editing = draft !== null;
+  useEffect(() => {
+    const target = focusNext.current;
+    focusNext.current = null;
+    if (target === "editor") box.current?.querySelector<HTMLElement>("input, select, textarea, button")?.focus();
+    if (target === "value") button.current?.focus();
+  }, [editing]);
   const empty = display === null || display === undefined || display === "";
   const valueText = props.displayText ?? (typeof display === "string" ? display : "");
 
   function open() {
     setError(null);
     setDraft(props.start());
-    window.setTimeout(() => {
-      const first = box.current?.querySelector<HTMLElement>("input, select, textarea, button");
-      first?.focus();
-    });
+    focusNext.current = "editor";
   }
 
   function close(refocus: boolean) {
     setDraft(null);
     setError(null);
-    if (refocus) window.setTimeout(() => button.current?.focus());
+    focusNext.current = refocus ? "value" : null;
   }
 
   async function commit(refocus: boolean) {

@@ -127,9 +127,9 @@ function LinkSection({ kind, entity, slot }: { kind: Kind; entity: Entity; slot:
             })
           }
           createLabel={(name) => t(titles.create, { name })}
-          onClose={() => {
+          onClose={(byKey) => {
             setAdding(false);
-            setClosed(true);
+            setClosed(byKey);
           }}
         />
       ) : (

@@ -24,7 +24,8 @@ export interface PickerProps {
   /** Offer "create «text»" as the last choice. */
   onCreate?: (text: string) => void | Promise<void>;
   createLabel?: (text: string) => string;
-  onClose?: () => void;
+  /** Esc (`byKey`), or the focus left an empty box: the caller hides it. */
+  onClose?: (byKey: boolean) => void;
   /** Search with an empty box too (tags: the account's tags). */
   searchEmpty?: boolean;
   autoFocus?: boolean;
@@ -93,7 +94,7 @@ export function Picker(props: PickerProps) {
     } else if (event.key === "Escape" && props.onClose) {
       event.preventDefault();
       event.stopPropagation();
-      props.onClose();
+      props.onClose(true);
     }
   }
 
@@ -121,6 +122,9 @@ export function Picker(props: PickerProps) {
           setActive(0);
         }}
         onKeyDown={onKeyDown}
+        onBlur={() => {
+          if (!text.trim() && !busy) props.onClose?.(false);
+        }}
       />
       <ul className="picker-list" id={listId} role="listbox" aria-label={props.label} hidden={!open}>
         {options.map((option, index) => (

@@ -65,9 +65,9 @@ export function Tags({ kind, entity }: { kind: Kind; entity: Entity }) {
           onPick={(option) => change({ tags_to_add: [{ id: option.id }] })}
           onCreate={(name) => change({ tags_to_add: [{ name }] })}
           createLabel={(name) => t("cards.tag_create", { name })}
-          onClose={() => {
+          onClose={(byKey) => {
             setAdding(false);
-            setClosed(true);
+            setClosed(byKey);
           }}
         />
       ) : (

@@ -80,8 +80,13 @@ export async function getEntity(kind: Kind, id: number): Promise<Entity | null> 
   return (found as Lead | Contact | Company | undefined) ?? null; // the trashed form only comes with with=only_deleted
 }
 
-export function useEntity(kind: Kind, id: number) {
-  return useQuery({ queryKey: cardKeys.entity(kind, id), queryFn: () => getEntity(kind, id) });
+/** The card (`id` null: a malformed id in the path, nothing to ask). */
+export function useEntity(kind: Kind, id: number | null) {
+  return useQuery({
+    queryKey: cardKeys.entity(kind, id ?? 0),
+    queryFn: () => getEntity(kind, id ?? 0),
+    enabled: id !== null,
+  });
 }
 
 export async function patchEntity(kind: Kind, id: number, body: EntityPatch): Promise<void> {
