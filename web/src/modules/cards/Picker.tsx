@@ -116,7 +116,7 @@ export function Picker(props: PickerProps) {
         aria-busy={busy || found.isFetching || undefined}
         placeholder={props.placeholder ?? props.label}
         value={text}
-        disabled={busy}
+        readOnly={busy}
         onChange={(event) => {
           setText(event.target.value);
           setActive(0);
