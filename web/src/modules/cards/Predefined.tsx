@@ -193,24 +193,18 @@ export function PredefinedFields({ kind, entity }: { kind: Kind; entity: Entity 
   return (
     <>
       {kind === "leads" ? <LeadFields lead={entity as Lead} /> : null}
-      {kind === "contacts" ? (
-        <>
-          <TextProperty
-            label={t("cards.first_name")}
-            value={(entity as Contact).first_name ?? ""}
-            path="first_name"
-            kind={kind}
-            id={entity.id}
-          />
-          <TextProperty
-            label={t("cards.last_name")}
-            value={(entity as Contact).last_name ?? ""}
-            path="last_name"
-            kind={kind}
-            id={entity.id}
-          />
-        </>
-      ) : null}
+      {kind === "contacts"
+        ? (["first_name", "last_name"] as const).map((path) => (
+            <TextProperty
+              key={path}
+              label={t(path === "first_name" ? "cards.first_name" : "cards.last_name")}
+              value={(entity as Contact)[path] ?? ""}
+              path={path}
+              kind={kind}
+              id={entity.id}
+            />
+          ))
+        : null}
       <ResponsibleField kind={kind} entity={entity} />
     </>
   );

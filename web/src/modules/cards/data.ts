@@ -116,23 +116,13 @@ function useAll<T, E>(
 /** One page of 250 (the most a list gives). */
 const pageOf = (page: number) => ({ params: { query: { page, limit: 250 } } });
 
-export function useFieldDefs(kind: Kind) {
-  const path = kindPath(kind, "/api/v4/leads/custom_fields");
-  return useAll<FieldDef, Schemas["FieldsPageEmbedded"]>(
-    cardKeys.fields(kind),
-    (page) => unwrap(api.GET(path, pageOf(page))),
-    (e) => e.custom_fields,
-  );
-}
+export const useFieldDefs = (kind: Kind) =>
+  useAll<FieldDef, Schemas["FieldsPageEmbedded"]>(cardKeys.fields(kind), (page) =>
+    unwrap(api.GET(kindPath(kind, "/api/v4/leads/custom_fields"), pageOf(page))), (e) => e.custom_fields);
 
-export function useFieldGroups(kind: Kind) {
-  const path = kindPath(kind, "/api/v4/leads/custom_fields/groups");
-  return useAll<FieldGroup, Schemas["GroupsPageEmbedded"]>(
-    cardKeys.groups(kind),
-    (page) => unwrap(api.GET(path, pageOf(page))),
-    (e) => e.custom_field_groups,
-  );
-}
+export const useFieldGroups = (kind: Kind) =>
+  useAll<FieldGroup, Schemas["GroupsPageEmbedded"]>(cardKeys.groups(kind), (page) =>
+    unwrap(api.GET(kindPath(kind, "/api/v4/leads/custom_fields/groups"), pageOf(page))), (e) => e.custom_field_groups);
 
 export function useUsers() {
   return useAll<User, Schemas["UsersPageEmbedded"]>(
