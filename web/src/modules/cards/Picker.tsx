@@ -29,6 +29,25 @@ export interface PickerProps {
   /** Search with an empty box too (tags: the account's tags). */
   searchEmpty?: boolean;
   autoFocus?: boolean;
+  /** "Create «text»" comes first unless a result is named exactly so (tags: Enter adds what was typed). */
+  createFirst?: boolean;
+}
+
+export type Choice = PickOption & { create?: boolean };
+
+/** The choices for `typed`: a result named exactly so first, then the others; "create" (when offered and no
+ * result has that name) last, or first with `createFirst`. */
+export function pickOptions(
+  results: readonly PickOption[],
+  typed: string,
+  create?: { label: string; first?: boolean },
+): Choice[] {
+  const wanted = typed.toLowerCase();
+  const exact = results.filter((option) => option.label.toLowerCase() === wanted);
+  const options: Choice[] = [...exact, ...results.filter((option) => !exact.includes(option))];
+  if (!create || !typed || exact.length) return options;
+  const choice: Choice = { id: -1, label: create.label, create: true };
+  return create.first ? [choice, ...options] : [...options, choice];
 }
 
 function useDebounced(value: string, ms: number): string {
@@ -56,17 +75,26 @@ export function Picker(props: PickerProps) {
     staleTime: 10_000,
   });
 
-  const options: (PickOption & { create?: boolean })[] = enabled ? [...(found.data ?? [])] : [];
   const typed = text.trim();
-  if (props.onCreate && typed && !options.some((option) => option.label.toLowerCase() === typed.toLowerCase())) {
-    options.push({ id: -1, label: props.createLabel ? props.createLabel(typed) : typed, create: true });
-  }
+  // Results of an older text (the search waits for typing to pause) are never offered: Enter would pick them.
+  const settled = query === typed && !found.isFetching;
+  const create = props.onCreate
+    ? { label: props.createLabel ? props.createLabel(typed) : typed, first: props.createFirst }
+    : undefined;
+  const options = pickOptions(enabled && settled ? (found.data ?? []) : [], typed, settled ? create : undefined);
+  const pendingEnter = useRef(false);
   const current = Math.min(active, Math.max(options.length - 1, 0));
   const listId = `${id}-list`;
 
   useEffect(() => {
     if (props.autoFocus) input.current?.focus();
   }, [props.autoFocus]);
+
+  useEffect(() => {
+    if (!settled || !pendingEnter.current) return;
+    pendingEnter.current = false;
+    void choose(current);
+  });
 
   async function choose(index: number) {
     const option = options[index];
@@ -90,7 +118,8 @@ export function Picker(props: PickerProps) {
       setActive((current - 1 + options.length) % Math.max(options.length, 1));
     } else if (event.key === "Enter") {
       event.preventDefault();
-      void choose(current);
+      if (settled) void choose(current);
+      else pendingEnter.current = true; // chosen once the search for this text has answered
     } else if (event.key === "Escape" && props.onClose) {
       event.preventDefault();
       event.stopPropagation();
@@ -98,7 +127,7 @@ export function Picker(props: PickerProps) {
     }
   }
 
-  const open = options.length > 0 || (enabled && !found.isFetching && typed.length > 0);
+  const open = options.length > 0 || (settled && enabled && typed.length > 0);
   return (
     <div className="picker">
       <label className="visually-hidden" htmlFor={`${id}-input`}>
@@ -118,6 +147,7 @@ export function Picker(props: PickerProps) {
         value={text}
         readOnly={busy}
         onChange={(event) => {
+          pendingEnter.current = false;
           setText(event.target.value);
           setActive(0);
         }}

@@ -54,6 +54,7 @@ export function Tags({ kind, entity }: { kind: Kind; entity: Entity }) {
           placeholder={t("cards.tag_placeholder")}
           scope={["cards", "tags", kind]}
           searchEmpty
+          createFirst
           autoFocus
           search={(text) =>
             searchTags(

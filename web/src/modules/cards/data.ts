@@ -117,12 +117,18 @@ function useAll<T, E>(
 const pageOf = (page: number) => ({ params: { query: { page, limit: 250 } } });
 
 export const useFieldDefs = (kind: Kind) =>
-  useAll<FieldDef, Schemas["FieldsPageEmbedded"]>(cardKeys.fields(kind), (page) =>
-    unwrap(api.GET(kindPath(kind, "/api/v4/leads/custom_fields"), pageOf(page))), (e) => e.custom_fields);
+  useAll<FieldDef, Schemas["FieldsPageEmbedded"]>(
+    cardKeys.fields(kind),
+    (page) => unwrap(api.GET(kindPath(kind, "/api/v4/leads/custom_fields"), pageOf(page))),
+    (e) => e.custom_fields,
+  );
 
 export const useFieldGroups = (kind: Kind) =>
-  useAll<FieldGroup, Schemas["GroupsPageEmbedded"]>(cardKeys.groups(kind), (page) =>
-    unwrap(api.GET(kindPath(kind, "/api/v4/leads/custom_fields/groups"), pageOf(page))), (e) => e.custom_field_groups);
+  useAll<FieldGroup, Schemas["GroupsPageEmbedded"]>(
+    cardKeys.groups(kind),
+    (page) => unwrap(api.GET(kindPath(kind, "/api/v4/leads/custom_fields/groups"), pageOf(page))),
+    (e) => e.custom_field_groups,
+  );
 
 export function useUsers() {
   return useAll<User, Schemas["UsersPageEmbedded"]>(

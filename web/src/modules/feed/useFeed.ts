@@ -7,17 +7,8 @@ import { api, unwrap } from "../../api/client";
 import { phpQuery } from "../../api/phpQuery";
 import { kindPath } from "../cards/data";
 import { SINGULAR, type Kind } from "../cards/kinds";
-import {
-  eventItem,
-  isOwnLine,
-  mergeFeed,
-  noteItem,
-  sourcesToLoad,
-  taskItem,
-  type FeedItem,
-  type Sources,
-  type Task,
-} from "./merge";
+import { eventItem, isOwnLine, mergeFeed, noteItem, sourcesToLoad, taskItem } from "./merge";
+import type { FeedItem, Sources, Task } from "./merge";
 
 export const PAGE_SIZE = 50;
 const MAX_TASK_PAGES = 4;
