@@ -27,6 +27,9 @@ export const SCREENS: Screen[] = [
   { path: "tasks", load: () => import("./modules/tasks/TasksScreen") },
   { path: "incoming", load: () => import("./modules/incoming/IncomingScreen") },
   { path: "settings/*", load: () => import("./modules/settings/SettingsScreen") },
+  { path: "leads/:id", load: () => import("./modules/cards/CardScreen") },
+  { path: "contacts/:id", load: () => import("./modules/cards/CardScreen") },
+  { path: "companies/:id", load: () => import("./modules/cards/CardScreen") },
 ];
 
 export function buildRoutes(screens: readonly Screen[]): RouteObject[] {
