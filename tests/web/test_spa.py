@@ -13,7 +13,8 @@ INDEX = '<!doctype html><html><head><script type="module" src="/assets/index-abc
         '<body><div id="root"></div></body></html>'
 SCRIPT = "console.log('kanbo')"
 UI_ROUTES = ["/", "/board", "/leads", "/leads/12", "/contacts/3/notes", "/companies", "/tasks", "/incoming",
-             "/settings/users", "/no/such/screen"]
+             "/settings/users", "/leads/12/no/such/screen"]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -85,6 +86,24 @@ async def test_unknown_server_paths_stay_problem_404s(client, built, path):
     response = await client.get(path)
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("path", ["/definitely/not/here", "/boards", "/wp-login.php", "/x", "/.env"])
+async def test_paths_outside_the_apps_sections_are_problem_404s(client, built, path):
+    response = await client.get(path)
+    assert response.status_code == 404, (path, response.text)
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_the_apps_sections_are_its_screens():
+    """APP_SECTIONS names the first segment of each screen in web/src/App.tsx (a new screen must be added)."""
+    import re
+
+    from kanbo.web.spa import APP_SECTIONS
+
+    app = (REPO / "web" / "src" / "App.tsx").read_text()
+    screens = {match.split("/")[0] for match in re.findall(r'^\s*\{ path: "([^"]+)", load:', app, re.MULTILINE)}
+    assert screens and screens <= APP_SECTIONS
 
 
 async def test_other_methods_are_not_taken_by_the_app(client, built, tenant):

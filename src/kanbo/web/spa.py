@@ -1,10 +1,11 @@
 """The web UI: the single-page app built by ``make setup`` (``web/`` → ``web/static/app/``).
 
 - ``/assets/<file>``: Vite's content-hashed files, cached for a year as immutable; a missing one is a 404.
-- Any other GET of a path that belongs to no server page (the API, OAuth, sign-in and sign-out, the docs and
-  the OpenAPI document keep theirs) is a client-side route: it answers ``index.html``, revalidated on every
-  load (``no-cache``), and the app shows the screen or its own "page not found". Signed-out visitors get it
-  too; the app sends them to ``/login?next=…``.
+- A GET of ``/`` or of a path in one of the app's sections (``APP_SECTIONS``: the first segment of every
+  screen in ``web/src/App.tsx``; a test keeps the two equal) is a client-side route: it answers
+  ``index.html``, revalidated on every load (``no-cache``), and the app shows the screen or its own "page
+  not found" (``/leads/1/nothing``). Signed-out visitors get it too; the app sends them to ``/login?next=…``.
+  Any other path (``/no/such/thing``) stays the server's problem+json 404, as for an API client.
 - Top-level files of the build (``favicon.svg``) are served as they are.
 - Without a build, those routes answer a page saying how to build the UI (the API works all the same).
 
@@ -30,6 +31,8 @@ APP_FOLDER = Path(__file__).parent / "static" / "app"
 ASSETS_PREFIX = "/assets/"
 #: Paths served by other parts of the server; never answered with the app.
 SERVER_PREFIXES = ("/api", "/oauth2", "/oauth", "/login", "/logout", "/docs", "/openapi.json", "/assets")
+#: The first path segment of every screen of the app (web/src/App.tsx).
+APP_SECTIONS = frozenset({"board", "leads", "contacts", "companies", "tasks", "incoming", "settings"})
 INDEX_HEADERS = {
     "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
@@ -52,6 +55,12 @@ def is_built(folder: Path) -> bool:
 
 def _server_path(path: str) -> bool:
     return any(path == prefix or path.startswith(prefix + "/") for prefix in SERVER_PREFIXES)
+
+
+def _app_path(path: str) -> bool:
+    """``/``, a top-level file of the build (``/favicon.svg``) or a path in one of the app's sections."""
+    first = path.split("/", 2)[1] if path.startswith("/") else ""
+    return path == "/" or first in APP_SECTIONS or ("/" not in path[1:] and "." in first)
 
 
 def _file_in(folder: Path, relative: str) -> Path | None:
@@ -108,7 +117,7 @@ class SpaRoute(BaseRoute):
         path: str = scope["path"]
         if self.assets:
             return (Match.FULL, {}) if path.startswith(ASSETS_PREFIX) else (Match.NONE, {})
-        return (Match.NONE, {}) if _server_path(path) else (Match.FULL, {})
+        return (Match.FULL, {}) if _app_path(path) and not _server_path(path) else (Match.NONE, {})
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)  # a NotFound raised here is answered by the app's problem handler
