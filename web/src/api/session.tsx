@@ -26,7 +26,8 @@ export interface Session {
   signOut: () => Promise<void>;
 }
 
-const SessionContext = createContext<Session | null>(null);
+/** The signed-in session (SessionProvider provides it; tests may provide one directly). */
+export const SessionContext = createContext<Session | null>(null);
 
 export const SESSION_QUERY_KEY = ["session"] as const;
 
