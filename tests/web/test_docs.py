@@ -60,7 +60,8 @@ async def test_missing_assets_are_404(client, path):
 
 
 async def test_dot_segments_never_reach_files_outside_the_assets(client):
-    # The client resolves the dot segments: this asks for /etc/passwd, a client-side route of the web UI.
+    # The client resolves the dot segments: this asks for /etc/passwd, which is no page of the server or the app.
     response = await client.get("/api/docs/assets/../../../etc/passwd")
     assert response.url.path == "/etc/passwd"
-    assert "root:" not in response.text and response.headers["content-type"].startswith("text/html")
+    assert response.status_code == 404 and "root:" not in response.text
+    assert response.headers["content-type"] == "application/problem+json"
