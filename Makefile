@@ -18,7 +18,7 @@ UI_STAMP := src/kanbo/web/static/app/index.html
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts \
                web/tsconfig.json web/package.json
 
-.PHONY: setup ui chromium web-check api-client run test test-sqlite test-postgresql lint format clean
+.PHONY: setup ui chromium web-check api-client run test test-sqlite test-postgresql lint format clean screenshots
 
 setup: $(STAMP) ui
 
@@ -65,6 +65,14 @@ test-sqlite: setup chromium
 
 test-postgresql: setup chromium
 	KANBO_TEST_DB=postgresql $(BIN)/pytest
+
+# The README's pictures are the browser tests' own screenshots (test-artifacts/screenshots): run the tests that
+# take them, then copy them into docs/screenshots (commit them when the screens change).
+README_SHOTS := board board-es lead-card
+screenshots: setup chromium
+	KANBO_TEST_DB=sqlite $(BIN)/pytest -q tests/browser/test_board.py tests/browser/test_card.py
+	mkdir -p docs/screenshots
+	for shot in $(README_SHOTS); do cp test-artifacts/screenshots/$$shot.png docs/screenshots/; done
 
 lint: setup
 	$(BIN)/ruff check src tests
