@@ -26,6 +26,13 @@ async def test_list_filters_order_and_paging(client, tenant):
     assert uids(by_uid) == [forms[2]["uid"], call["uid"]]
     single_uid = await client.get(f"/api/v4/leads/unsorted?filter[uid]={forms[1]['uid']}", headers=tenant.headers)
     assert uids(single_uid) == [forms[1]["uid"]]
+    lead_of = {e["uid"]: e["_embedded"]["leads"][0]["id"] for e in listed.json()["_embedded"]["unsorted"]}
+    by_lead = await client.get(f"/api/v4/leads/unsorted?filter[lead_id][]={lead_of[call['uid']]}"
+                               f"&filter[lead_id][]={lead_of[forms[1]['uid']]}", headers=tenant.headers)
+    assert uids(by_lead) == [forms[1]["uid"], call["uid"]]
+    accepted_lead = forms[0]["_embedded"]["leads"][0]["id"]
+    assert (await client.get(f"/api/v4/leads/unsorted?filter[lead_id]={accepted_lead}",
+                             headers=tenant.headers)).status_code == 204  # decided ones are not waiting
     desc = await client.get("/api/v4/leads/unsorted?order[id]=desc", headers=tenant.headers)
     assert uids(desc) == [call["uid"], forms[2]["uid"], forms[1]["uid"]]
     page = await client.get("/api/v4/leads/unsorted?limit=2&filter[category]=forms,sip", headers=tenant.headers)

@@ -319,6 +319,8 @@ async def list_waiting(session: AsyncSession, principal: Principal, query: ListQ
     clauses = [Unsorted.state == "new", *_shared_filters(principal, f.uid, f.pipeline_id)]
     if f.category:
         clauses.append(Unsorted.category.in_(f.category))
+    if f.lead_id:
+        clauses.append(Unsorted.lead_id.in_(f.lead_id))
     order = [getattr(Unsorted, key).desc() if direction == "desc" else getattr(Unsorted, key).asc()
              for key, direction in query.order]
     if not any(key == "id" for key, _ in query.order):

@@ -197,6 +197,9 @@ class UnsortedFilter(WireModel):
     uid: Annotated[list[str], values(split_commas=True)] = Field(default_factory=list)
     category: Annotated[list[Category], values(split_commas=True)] = Field(default_factory=list)
     pipeline_id: Annotated[list[Id], values(split_commas=True)] = Field(default_factory=list)
+    lead_id: Annotated[list[Id], values(split_commas=True)] = Field(
+        default_factory=list, description="Kanbo extension: the incoming leads of these leads (the board's Incoming "
+                                          "column lists leads and needs their incoming lead to accept or decline)")
 
 
 class UnsortedList(ListParams):

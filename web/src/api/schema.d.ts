@@ -8508,6 +8508,11 @@ export interface components {
         UnsortedFilter: {
             /** Category */
             category?: ("sip" | "mail" | "forms" | "chats")[];
+            /**
+             * Lead Id
+             * @description Kanbo extension: the incoming leads of these leads (the board's Incoming column lists leads and needs their incoming lead to accept or decline)
+             */
+            lead_id?: number[];
             /** Pipeline Id */
             pipeline_id?: number[];
             /** Uid */
