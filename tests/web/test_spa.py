@@ -44,6 +44,14 @@ async def test_client_routes_answer_the_app(client, built, path):
     assert response.headers["cache-control"] == "no-cache"
 
 
+async def test_call_recordings_may_play_from_the_telephonys_servers(client, built):
+    policy = (await client.get("/leads/12")).headers["content-security-policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["media-src"] == "'self' https: http:"
+    assert directives["default-src"] == "'self'"  # everything else still comes from this server only
+    assert directives["object-src"] == "'none'"
+
+
 async def test_query_strings_and_head_are_served(client, built):
     assert (await client.get("/leads", params={"query": "x.y"})).text == INDEX
     head = await client.head("/board")

@@ -36,9 +36,11 @@ APP_SECTIONS = frozenset({"board", "leads", "contacts", "companies", "tasks", "i
 INDEX_HEADERS = {
     "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
-    # The app loads only its own files and talks only to this server.
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    # The app loads only its own files and talks only to this server; the one exception is media: call
+    # recordings in the feed are links to the telephony's servers, played by an <audio> element.
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; media-src 'self' https: http:; "
+                               "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
+                               "form-action 'self'; frame-ancestors 'none'",
 }
 ASSET_HEADERS = {"Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"}
 FILE_HEADERS = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
