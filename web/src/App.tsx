@@ -20,7 +20,7 @@ export interface Screen {
 }
 
 export const SCREENS: Screen[] = [
-  // { path: "board", load: () => import("./modules/board/BoardScreen") },
+  { path: "board", load: () => import("./modules/board/BoardScreen") },
   { path: "leads", load: () => import("./modules/lists/LeadsScreen") },
   { path: "contacts", load: () => import("./modules/lists/ContactsScreen") },
   { path: "companies", load: () => import("./modules/lists/CompaniesScreen") },

@@ -1,0 +1,164 @@
+// One stage of the board: its header (name, count and price sum of the filtered leads), the quick-add form, and
+// its leads — loaded a page at a time as the column scrolls, and virtualised (only the cards in view are in the
+// page), so a stage of 10,000 leads costs what a stage of 20 does.
+import { useQueryClient } from "@tanstack/react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+
+import { useT } from "../../i18n";
+import { Spinner, useFormat } from "../../ui";
+import { IncomingActions } from "../incoming";
+import { QuickAdd } from "./QuickAdd";
+import { refreshBoard, useClosestTasks, useColumn, useIncomingOf, useNames, type BoardScope } from "./data";
+import { DRAG_TYPE, LeadCard } from "./LeadCard";
+import { columnLeads, INCOMING, isDropTarget, mainContact, partyIds, type Lead, type Stage } from "./model";
+
+const CARD_HEIGHT = 118;
+
+export interface ColumnProps {
+  scope: BoardScope;
+  stage: Stage;
+  totals: { count: number; sum: number };
+  users: ReadonlyMap<number, string>;
+  now: number;
+  /** The lead being dragged (null when none). */
+  dragging: Lead | null;
+  onDragLead: (lead: Lead | null) => void;
+  onDropLead: (lead: Lead, to: Stage) => void;
+  onMoveRequest: (lead: Lead) => void;
+  /** Leads whose move is on its way to the server. */
+  pending: ReadonlySet<number>;
+}
+
+export function Column({ scope, stage, totals, users, now, dragging, onDragLead, onDropLead, onMoveRequest, pending }: ColumnProps) {
+  const t = useT();
+  const format = useFormat();
+  const client = useQueryClient();
+  const incoming = stage.type === INCOMING;
+  const pages = useColumn(scope, stage.id);
+  const leads = useMemo(() => columnLeads(pages.data), [pages.data]);
+  const ids = useMemo(() => leads.map((lead) => lead.id), [leads]);
+  const parties = useMemo(() => partyIds(leads), [leads]);
+  const contacts = useNames("contacts", parties.contacts);
+  const companies = useNames("companies", parties.companies);
+  const tasks = useClosestTasks(ids);
+  const waiting = useIncomingOf(incoming ? ids : []);
+  const [over, setOver] = useState(false);
+  const [adding, setAdding] = useState(false);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: leads.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => CARD_HEIGHT,
+    overscan: 4,
+    initialRect: { width: 280, height: 700 },
+    getItemKey: (index) => leads[index]?.id ?? index,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastShown = items.length ? items[items.length - 1]!.index : -1;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage && lastShown >= leads.length - 5) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage, lastShown, leads.length]);
+
+  const droppable = dragging !== null && isDropTarget(stage) && dragging.status_id !== stage.id;
+  function dragOver(event: DragEvent<HTMLElement>) {
+    if (!droppable || !event.dataTransfer.types.includes(DRAG_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    setOver(true);
+  }
+  function drop(event: DragEvent<HTMLElement>) {
+    setOver(false);
+    if (!droppable || !dragging) return;
+    event.preventDefault();
+    onDropLead(dragging, stage);
+  }
+
+  const name = stage.name;
+  return (
+    <section
+      className={`board-column${over ? " board-column-over" : ""}${droppable ? " board-column-droppable" : ""}`}
+      aria-label={t("board.column_label", { name, count: totals.count })}
+      data-stage-id={stage.id}
+      onDragOver={dragOver}
+      onDragLeave={() => setOver(false)}
+      onDrop={drop}
+    >
+      <header className="board-column-head" style={{ borderTopColor: stage.color }}>
+        <h2 className="board-column-name">{name}</h2>
+        <div className="board-column-totals">
+          <span className="board-column-count">{t("board.leads", { count: totals.count })}</span>
+          <span className="board-column-sum">{format.money(totals.sum)}</span>
+        </div>
+        {isDropTarget(stage) ? (
+          <button
+            type="button"
+            className="board-column-add"
+            aria-expanded={adding}
+            aria-label={t("board.add_in", { name })}
+            onClick={() => setAdding((value) => !value)}
+          >
+            +
+          </button>
+        ) : null}
+      </header>
+      {adding ? <QuickAdd scope={scope} stage={stage} onDone={() => setAdding(false)} /> : null}
+      <div className="board-column-body" ref={scroller}>
+        {pages.isPending ? (
+          <Spinner />
+        ) : pages.isError ? (
+          <p className="board-column-note" role="alert">
+            {t("board.column_error")}{" "}
+            <button type="button" className="link-button" onClick={() => void pages.refetch()}>
+              {t("common.retry")}
+            </button>
+          </p>
+        ) : leads.length === 0 ? (
+          <p className="board-column-note">{t("board.empty")}</p>
+        ) : (
+          <div className="board-column-list" style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((item) => {
+              const lead = leads[item.index]!;
+              const contact = mainContact(lead);
+              const company = lead._embedded.companies[0]?.id;
+              const incomingLead = waiting.data?.get(lead.id);
+              return (
+                <div
+                  key={item.key}
+                  className="board-column-slot"
+                  data-index={item.index}
+                  ref={virtualizer.measureElement}
+                  style={{ transform: `translateY(${item.start}px)` }}
+                >
+                  <LeadCard
+                    lead={lead}
+                    now={now}
+                    movable={!incoming}
+                    pending={pending.has(lead.id)}
+                    onMove={() => onMoveRequest(lead)}
+                    onDragStart={() => onDragLead(lead)}
+                    onDragEnd={() => onDragLead(null)}
+                    extras={{
+                      contact: contact !== null ? contacts.data?.get(contact) : null,
+                      company: company !== undefined ? companies.data?.get(company) : null,
+                      responsible: users.get(lead.responsible_user_id) ?? null,
+                      task: tasks.data?.get(lead.id) ?? null,
+                    }}
+                    actions={
+                      incomingLead ? (
+                        <IncomingActions item={incomingLead} compact onDone={() => void refreshBoard(client)} />
+                      ) : null
+                    }
+                  />
+                </div>
+              );
+            })}
+          </div>
+        )}
+        {isFetchingNextPage ? <p className="board-column-note">{t("board.loading_more")}</p> : null}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,201 @@
+// What the board loads and changes through the public API. Query keys start with "board":
+//   ["board", pipelineId, filtersKey, "summary"]            the per-stage count and price sum
+//   ["board", pipelineId, filtersKey, "column", stageId]    a column's leads, a page of 50 at a time
+//   ["board", "extras", kind, ids]                           names, closest tasks, incoming leads of shown cards
+// A column's cards need one request per page; their contacts, companies, closest tasks and (Incoming) incoming
+// leads come in one request each per page, after the cards are painted.
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+
+import { api, unwrap } from "../../api/client";
+import { phpQuery } from "../../api/phpQuery";
+import { incomingByLead } from "../incoming";
+import {
+  closestTasks,
+  columnQuery,
+  LOST,
+  moveInSummary,
+  summaryQuery,
+  withLeadOnTop,
+  withoutLead,
+  type BoardFilters,
+  type ColumnData,
+  type ColumnPage,
+  type Lead,
+  type Summary,
+} from "./model";
+
+export function filtersKey(filters: BoardFilters): string {
+  return summaryQuery(filters, 0);
+}
+
+export interface BoardScope {
+  pipelineId: number;
+  filters: BoardFilters;
+}
+
+const summaryKey = (scope: BoardScope) => ["board", scope.pipelineId, filtersKey(scope.filters), "summary"] as const;
+const columnKey = (scope: BoardScope, stageId: number) =>
+  ["board", scope.pipelineId, filtersKey(scope.filters), "column", stageId] as const;
+
+export function useSummary(scope: BoardScope) {
+  return useQuery({
+    queryKey: summaryKey(scope),
+    enabled: scope.pipelineId > 0,
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET("/api/v4/leads/pipelines/{pipeline_id}/summary", {
+          params: { path: { pipeline_id: scope.pipelineId } },
+          querySerializer: () => summaryQuery(scope.filters, scope.pipelineId),
+          signal,
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export async function fetchColumnPage(scope: BoardScope, stageId: number, page: number, signal?: AbortSignal): Promise<ColumnPage> {
+  const query = columnQuery(scope.filters, scope.pipelineId, stageId, page);
+  const answer = await unwrap(api.GET("/api/v4/leads", { querySerializer: () => query, signal }));
+  const leads = (answer?._embedded.leads ?? []).filter((lead): lead is Lead => "name" in lead);
+  return { leads, hasNext: Boolean(answer?._links.next) };
+}
+
+export function useColumn(scope: BoardScope, stageId: number) {
+  return useInfiniteQuery({
+    queryKey: columnKey(scope, stageId),
+    queryFn: ({ pageParam, signal }) => fetchColumnPage(scope, stageId, pageParam, signal),
+    initialPageParam: 1,
+    getNextPageParam: (last, _pages, page) => (last.hasNext ? page + 1 : undefined),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Names of the contacts and companies shown on cards (one request each). */
+export function useNames(kind: "contacts" | "companies", ids: readonly number[]) {
+  return useQuery({
+    queryKey: ["board", "extras", kind, ids],
+    enabled: ids.length > 0,
+    staleTime: 30_000,
+    placeholderData: keepPreviousData,
+    queryFn: async ({ signal }) => {
+      const params = { query: { limit: 250, filter: { id: [...ids] } } };
+      const page =
+        kind === "contacts"
+          ? (await unwrap(api.GET("/api/v4/contacts", { params, querySerializer: phpQuery, signal })))?._embedded.contacts
+          : (await unwrap(api.GET("/api/v4/companies", { params, querySerializer: phpQuery, signal })))?._embedded.companies;
+      const names = new Map<number, string>();
+      for (const item of page ?? []) if ("name" in item) names.set(item.id, item.name);
+      return names;
+    },
+  });
+}
+
+/** The closest open task of each shown lead (one request). */
+export function useClosestTasks(leadIds: readonly number[]) {
+  return useQuery({
+    queryKey: ["board", "extras", "tasks", leadIds],
+    enabled: leadIds.length > 0,
+    placeholderData: keepPreviousData,
+    queryFn: async ({ signal }) => {
+      const params = {
+        query: { limit: 250, filter: { entity_type: ["leads"], entity_id: [...leadIds], is_completed: false } },
+      };
+      const page = await unwrap(api.GET("/api/v4/tasks", { params, querySerializer: phpQuery, signal }));
+      return closestTasks(page?._embedded.tasks ?? []);
+    },
+  });
+}
+
+/** The waiting incoming leads of the Incoming column's leads, by lead id (one request). */
+export function useIncomingOf(leadIds: readonly number[]) {
+  return useQuery({
+    queryKey: ["board", "extras", "incoming", leadIds],
+    enabled: leadIds.length > 0,
+    placeholderData: keepPreviousData,
+    queryFn: async ({ signal }) => {
+      const params = { query: { limit: 250, filter: { lead_id: [...leadIds] } } };
+      const page = await unwrap(api.GET("/api/v4/leads/unsorted", { params, querySerializer: phpQuery, signal }));
+      return incomingByLead(page?._embedded.unsorted ?? []);
+    },
+  });
+}
+
+/** Refetch everything the board shows (after a change of someone else's, or a decision on an incoming lead). */
+export function refreshBoard(client: QueryClient): Promise<void> {
+  return client.invalidateQueries({ queryKey: ["board"] });
+}
+
+export interface Move {
+  lead: Lead;
+  from: number;
+  to: number;
+  lossReasonId?: number | null;
+}
+
+/** Moves a lead to another stage: the card moves at once and goes back if the API refuses. */
+export function useMoveLead(scope: BoardScope) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (move: Move) =>
+      unwrap(
+        api.PATCH("/api/v4/leads/{entity_id}", {
+          params: { path: { entity_id: move.lead.id } },
+          body: {
+            pipeline_id: scope.pipelineId,
+            status_id: move.to,
+            ...(move.to === LOST && move.lossReasonId ? { loss_reason_id: move.lossReasonId } : {}),
+          },
+        }),
+      ),
+    onMutate: async (move) => {
+      const keys = [columnKey(scope, move.from), columnKey(scope, move.to), summaryKey(scope)];
+      await Promise.all(keys.map((queryKey) => client.cancelQueries({ queryKey })));
+      const before = keys.map((queryKey) => [queryKey, client.getQueryData(queryKey)] as const);
+      const moved: Lead = { ...move.lead, status_id: move.to, loss_reason_id: move.lossReasonId ?? move.lead.loss_reason_id };
+      client.setQueryData<ColumnData>(keys[0]!, (data) => withoutLead(data, move.lead.id));
+      client.setQueryData<ColumnData>(keys[1]!, (data) => withLeadOnTop(data, moved));
+      client.setQueryData<Summary>(keys[2]!, (data) => moveInSummary(data, move.from, move.to, move.lead.price));
+      return before;
+    },
+    onError: (_error, _move, before) => {
+      for (const [queryKey, data] of before ?? []) client.setQueryData(queryKey, data);
+    },
+    onSettled: (_data, _error, move) =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: columnKey(scope, move.from) }),
+        client.invalidateQueries({ queryKey: columnKey(scope, move.to) }),
+        client.invalidateQueries({ queryKey: summaryKey(scope) }),
+      ]),
+  });
+}
+
+export interface NewLead {
+  name: string;
+  price: number | null;
+  stageId: number;
+}
+
+/** Adds a lead in a column (responsible: the user adding it, as the API does by default). */
+export function useQuickAdd(scope: BoardScope) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (lead: NewLead) =>
+      unwrap(
+        api.POST("/api/v4/leads", {
+          body: [
+            {
+              name: lead.name,
+              pipeline_id: scope.pipelineId,
+              status_id: lead.stageId,
+              ...(lead.price !== null ? { price: lead.price } : {}),
+            },
+          ],
+        }),
+      ),
+    onSuccess: (_answer, lead) =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: columnKey(scope, lead.stageId) }),
+        client.invalidateQueries({ queryKey: summaryKey(scope) }),
+      ]),
+  });
+}
