@@ -1,80 +1,21 @@
 import { act, render } from "@testing-library/react";
 import { StrictMode, type ReactNode } from "react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
+import { advance, FakeSource, fakeHub, fakeLiveEachTest } from "./fakeLive";
 import { LiveHub, LiveHubContext, matches, useLiveEvents, type LiveEvent, type LiveFilter } from "./live";
 import { SessionContext, type Session } from "./session";
-
-/** A fake EventSource: records its listeners; the test plays the server. */
-class FakeSource {
-  static all: FakeSource[] = [];
-  readyState = 0;
-  onopen: ((event: Event) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
-  listeners = new Map<string, ((event: MessageEvent<string>) => void)[]>();
-  closed = false;
-
-  constructor(readonly url: string) {
-    FakeSource.all.push(this);
-  }
-
-  addEventListener(type: string, listener: (event: MessageEvent<string>) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-
-  close() {
-    this.closed = true;
-    this.readyState = 2;
-  }
-
-  open() {
-    this.readyState = 1;
-    this.onopen?.(new Event("open"));
-  }
-
-  /** The server sends one event (as `event: <type>`, `id: <position>`). */
-  send(position: number, event: Partial<LiveEvent> & { type: string }) {
-    const message = new MessageEvent<string>(event.type, {
-      data: JSON.stringify({ id: `ev${position}`, entity_type: "lead", entity_id: 1, ...event }),
-      lastEventId: String(position),
-    });
-    for (const listener of this.listeners.get(event.type) ?? []) listener(message);
-  }
-
-  /** The connection drops; `giveUp` is what EventSource does after an answer that is not a stream. */
-  fail(giveUp: boolean) {
-    this.readyState = giveUp ? 2 : 0;
-    this.onerror?.(new Event("error"));
-  }
-}
 
 const TYPES = ["lead_added", "name_field_changed", "common_note_added"];
 
 function makeHub(loadTypes = vi.fn(async () => TYPES)) {
-  const hub = new LiveHub({
-    open: (url) => new FakeSource(url),
-    loadTypes,
-    closeDelayMs: 1000,
-    reopenDelayMs: (attempt) => attempt * 100,
-  });
-  return { hub, loadTypes };
+  return fakeHub(TYPES, loadTypes);
 }
 
 /** Lets the types promise settle. */
-async function settle() {
-  await act(async () => {
-    await vi.advanceTimersByTimeAsync(0);
-  });
-}
+const settle = () => advance(0);
 
-beforeEach(() => {
-  FakeSource.all = [];
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+fakeLiveEachTest();
 
 describe("matches", () => {
   const event = { entity_type: "lead", entity_id: 7 };
