@@ -1,5 +1,5 @@
-// The card of a lead, contact or company: its fields (left) and its feed (right). Usable anywhere (a route here,
-// the board may open one too).
+// The card of a lead, contact or company: its fields (left) and its feed (right), following live events (live.ts).
+// Usable anywhere (a route here, the board may open one too).
 import { useEffect, useId } from "react";
 import { Link } from "react-router-dom";
 
@@ -11,6 +11,7 @@ import { CardFields } from "./CustomFields";
 import { useEntity, useUsers, userName } from "./data";
 import type { Entity, Kind } from "./kinds";
 import { LinksPanel } from "./LinksPanel";
+import { useCardLiveUpdates } from "./live";
 import { PredefinedFields, TextProperty } from "./Predefined";
 import { Tags } from "./Tags";
 import "./cards.css";
@@ -65,6 +66,7 @@ function Header({ kind, entity }: { kind: Kind; entity: Entity }) {
 export function EntityCard({ kind, id }: { kind: Kind; id: number | null }) {
   const t = useT();
   const entity = useEntity(kind, id);
+  useCardLiveUpdates(kind, id); // someone else's changes show without a reload
   const name = entity.data?.name;
   useEffect(() => {
     if (!name) return;
