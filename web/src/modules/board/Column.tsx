@@ -14,6 +14,8 @@ import { DRAG_TYPE, LeadCard } from "./LeadCard";
 import { columnLeads, INCOMING, isDropTarget, mainContact, partyIds, type Lead, type Stage } from "./model";
 
 const CARD_HEIGHT = 118;
+/** Columns with more cards loaded than this are virtualised (a first page never is). */
+export const VIRTUAL_AFTER = 60;
 
 export interface ColumnProps {
   scope: BoardScope;
@@ -47,7 +49,9 @@ export function Column({ scope, stage, totals, users, now, dragging, onDragLead,
   const [adding, setAdding] = useState(false);
 
   const scroller = useRef<HTMLDivElement>(null);
+  const virtual = leads.length > VIRTUAL_AFTER;
   const virtualizer = useVirtualizer({
+    enabled: virtual,
     count: leads.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => CARD_HEIGHT,
@@ -55,7 +59,9 @@ export function Column({ scope, stage, totals, users, now, dragging, onDragLead,
     initialRect: { width: 280, height: 700 },
     getItemKey: (index) => leads[index]?.id ?? index,
   });
-  const items = virtualizer.getVirtualItems();
+  const items = virtual
+    ? virtualizer.getVirtualItems()
+    : leads.map((lead, index) => ({ index, key: lead.id, start: 0 }));
   const lastShown = items.length ? items[items.length - 1]!.index : -1;
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
   useEffect(() => {
@@ -118,7 +124,10 @@ export function Column({ scope, stage, totals, users, now, dragging, onDragLead,
         ) : leads.length === 0 ? (
           <p className="board-column-note">{t("board.empty")}</p>
         ) : (
-          <div className="board-column-list" style={{ height: virtualizer.getTotalSize() }}>
+          <div
+            className={virtual ? "board-column-list board-column-virtual" : "board-column-list"}
+            style={virtual ? { height: virtualizer.getTotalSize() } : undefined}
+          >
             {items.map((item) => {
               const lead = leads[item.index]!;
               const contact = mainContact(lead);
@@ -129,8 +138,8 @@ export function Column({ scope, stage, totals, users, now, dragging, onDragLead,
                   key={item.key}
                   className="board-column-slot"
                   data-index={item.index}
-                  ref={virtualizer.measureElement}
-                  style={{ transform: `translateY(${item.start}px)` }}
+                  ref={virtual ? virtualizer.measureElement : undefined}
+                  style={virtual ? { transform: `translateY(${item.start}px)` } : undefined}
                 >
                   <LeadCard
                     lead={lead}
