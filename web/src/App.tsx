@@ -32,6 +32,22 @@ export const SCREENS: Screen[] = [
   { path: "companies/:id", load: () => import("./modules/cards/CardScreen") },
 ];
 
+/** Starts loading the chunk of the screen at `pathname` (called at start-up, so it loads while the session is
+ * asked for instead of after it; "/" is the board). Returns the screen found, if any. */
+export function preloadScreen(pathname: string, screens: readonly Screen[] = SCREENS): Screen | undefined {
+  const wanted = pathname.split("/").filter(Boolean);
+  if (!wanted.length) wanted.push("board");
+  const screen = screens.find((item) => {
+    const parts = item.path.split("/");
+    const rest = parts[parts.length - 1] === "*";
+    const fixed = rest ? parts.slice(0, -1) : parts;
+    if (rest ? wanted.length < fixed.length : wanted.length !== fixed.length) return false;
+    return fixed.every((part, index) => part.startsWith(":") || part === wanted[index]);
+  });
+  void screen?.load().catch(() => undefined); // a failed chunk shows its error when the route renders it
+  return screen;
+}
+
 export function buildRoutes(screens: readonly Screen[]): RouteObject[] {
   return [
     {

@@ -2,7 +2,7 @@ import { QueryClient } from "@tanstack/react-query";
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { App, buildRoutes, type Screen } from "../App";
+import { App, buildRoutes, preloadScreen, type Screen } from "../App";
 import { leave } from "../api/navigate";
 import type { SessionInfo } from "../api/session";
 import { visibleNav } from "./nav";
@@ -106,6 +106,18 @@ describe("routes", () => {
     });
     expect(load).toHaveBeenCalledTimes(1);
     expect(await screen.findByRole("heading", { name: "Leads screen" })).toBeTruthy();
+  });
+
+  it("preload the chunk of the screen the page opens on", () => {
+    const make = (path: string) => ({ path, load: vi.fn(async () => ({ default: () => null })) });
+    const screens = [make("board"), make("leads"), make("leads/:id"), make("settings/*")];
+    expect(preloadScreen("/", screens)?.path).toBe("board");
+    expect(preloadScreen("/leads", screens)?.path).toBe("leads");
+    expect(preloadScreen("/leads/12", screens)?.path).toBe("leads/:id");
+    expect(preloadScreen("/settings/pipelines/3", screens)?.path).toBe("settings/*");
+    expect(preloadScreen("/settings", screens)?.path).toBe("settings/*");
+    expect(preloadScreen("/nowhere", screens)).toBeUndefined();
+    expect(screens.map((item) => item.load.mock.calls.length)).toEqual([1, 1, 1, 2]);
   });
 
   it("show Settings to admins only", () => {

@@ -1,40 +1,21 @@
 // The pipeline board at /board: a column per stage of the chosen pipeline (?pipeline=ID), each loading its own
 // leads a page at a time; drag a card (or use its Move button) to change its stage, optimistically; a move to
 // Lost asks for the loss reason. Changes anyone makes reach an open board through the live event stream.
-import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { useSearchParams } from "react-router-dom";
 
-import { useLiveEvents, type LiveEvent } from "../../api/live";
 import { errorMessage } from "../../api/problem";
 import { useT } from "../../i18n";
 import { EmptyState, ErrorState, Spinner, useToast } from "../../ui";
 import { usePipelines, useTagNames, useUsers } from "../lists/data";
 import { useNow } from "../tasks/useNow";
 import { Column } from "./Column";
-import { refreshBoard, useMoveLead, useSummary, type BoardScope } from "./data";
+import { useMoveLead, useSummary, type BoardScope } from "./data";
+import { useLiveBoard } from "./live";
 import { boardStages, isDropTarget, LOST, pickPipeline, readFilters, stageTotals, writeFilters, type BoardFilters, type Lead, type Stage } from "./model";
 import { MoveDialog, type MoveRequest } from "./MoveDialog";
 import { Toolbar } from "./Toolbar";
 import "./board.css";
-
-/** Which events change what the board shows. */
-export function touchesBoard(event: Pick<LiveEvent, "entity_type">): boolean {
-  return event.entity_type === "lead" || event.entity_type === "task";
-}
-
-function useLiveBoard() {
-  const client = useQueryClient();
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useLiveEvents({}, (event) => {
-    if (!touchesBoard(event) || timer.current !== null) return;
-    // A burst of events (a bulk change) refreshes once.
-    timer.current = setTimeout(() => {
-      timer.current = null;
-      void refreshBoard(client);
-    }, 150);
-  });
-}
 
 export default function BoardScreen() {
   const t = useT();
@@ -54,7 +35,7 @@ export default function BoardScreen() {
   const [request, setRequest] = useState<MoveRequest | null>(null);
   const [pending, setPending] = useState<ReadonlySet<number>>(new Set());
   const userNames = useMemo(() => new Map((users.data ?? []).map((user) => [user.id, user.name])), [users.data]);
-  useLiveBoard();
+  useLiveBoard(scope);
 
   const setFilters = useCallback(
     (next: BoardFilters) => setParams(writeFilters(next), { replace: true }),
