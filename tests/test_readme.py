@@ -126,3 +126,13 @@ def test_configuration_table_lists_every_setting_once():
     read = names_in_the_source() | names_the_settings_read()
     assert sorted(read - set(documented)) == [], "read by the code but missing from the README's table"
     assert sorted(set(documented) - read) == [], "in the README's table but read nowhere"
+
+
+def test_the_readmes_pictures_exist():
+    """Every image the README shows is in the repository (``make screenshots`` writes them)."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", readme)
+    assert {"docs/screenshots/board.png", "docs/screenshots/lead-card.png"} <= set(images)
+    for image in images:
+        path = ROOT / image
+        assert path.is_file() and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", image

@@ -6,6 +6,7 @@ outcome is checked through the API."""
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from typing import Any
 
@@ -66,7 +67,7 @@ def test_quick_add_a_lead_and_drag_it_to_another_stage(signed_in_page: Page, api
     expect(column(page, first["name"]).get_by_role("article", name=name)).to_have_count(0)
     expect(page.get_by_text(f"“{name}” moved to {second['name']}")).to_be_visible()
     assert lead(api, found[0]["id"])["status_id"] == second["id"]
-    snap(page, "board")
+    snap(page, "board-quick-add")
 
 
 def test_drag_to_lost_asks_for_a_reason_and_cancel_keeps_the_lead(signed_in_page: Page, api: httpx.Client):
@@ -238,12 +239,44 @@ def test_a_change_through_the_api_reaches_an_open_board(signed_in_page: Page, ap
     expect(column(page, first["name"]).get_by_role("article", name=name)).to_have_count(0)
 
 
+def test_a_working_board(signed_in_page: Page, api: httpx.Client):
+    """Leads as a team has them (contacts, companies, tags, tasks) on every stage: the README's picture."""
+    ordinary = stages(api)
+    deals = [("Website redesign", 12000, "Lucía Gómez", "Gómez Arquitectos", ["web"]),
+             ("Annual support plan", 4800, "Tom Baker", "Baker & Sons", ["renewal"]),
+             ("CRM rollout, 40 seats", 26000, "Marta Ruiz", "Ruiz Logística", ["enterprise", "hot"]),
+             ("Online store", 9500, "Ana Torres", "Tienda Verde", ["web"]),
+             ("Data migration", 7200, "James Lee", "Northwind", []),
+             ("Training day", 1500, "Carmen Díaz", "Díaz Legal", ["services"])]
+    for index, (name, price, contact, company, tags) in enumerate(deals):
+        stage = ordinary[index % len(ordinary)]
+        body = {"name": name, "price": price, "status_id": stage["id"],
+                "_embedded": {"tags": [{"name": tag} for tag in tags],
+                              "contacts": [{"first_name": contact.split()[0], "last_name": contact.split()[1]}],
+                              "companies": [{"name": company}]}}
+        answer = api.post("/api/v4/leads/complex", json=[body])
+        assert answer.status_code == 200, answer.text
+        lead_id = answer.json()[0]["id"]
+        if index % 2 == 0:
+            task = {"text": "Call about the proposal", "entity_id": lead_id, "entity_type": "leads",
+                    "complete_till": int(time.time()) + (index - 1) * 86400}
+            assert api.post("/api/v4/tasks", json=[task]).status_code == 200
+    page = signed_in_page
+    page.goto("/board")
+    expect(card(page, "CRM rollout, 40 seats")).to_contain_text("Marta Ruiz · Ruiz Logística")
+    expect(card(page, "Website redesign")).to_contain_text("Call about the proposal")
+    snap(page, "board")
+
+
 def test_the_board_in_spanish(signed_in_page: Page, api: httpx.Client):
     page = signed_in_page
     page.goto("/board")
+    expect(page.get_by_role("article").first).to_be_visible()
     page.get_by_label("Language").select_option("es")
     expect(page.get_by_label("Embudo")).to_be_visible()
-    expect(page.get_by_label("Buscar negocios")).to_be_visible()
+    expect(page.get_by_label("Buscar leads")).to_be_visible()
+    expect(page.get_by_role("region", name=re.compile(r": \d+ leads?$")).first).to_be_visible()
+    expect(page.get_by_text("Cargando…")).to_have_count(0)
     snap(page, "board-es")
     page.get_by_label("Idioma").select_option("en")  # the choice is kept per user: leave English for the others
 

@@ -104,7 +104,7 @@ export default function BoardScreen() {
             <Column
               scope={scope}
               stage={stage}
-              totals={stageTotals(summary.data, stage.id)}
+              totals={summary.data ? stageTotals(summary.data, stage.id) : null}
               users={userNames}
               now={now}
               dragging={dragging}

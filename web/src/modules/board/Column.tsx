@@ -20,7 +20,8 @@ export const VIRTUAL_AFTER = 60;
 export interface ColumnProps {
   scope: BoardScope;
   stage: Stage;
-  totals: { count: number; sum: number };
+  /** The stage's count and price sum (null until the summary is in). */
+  totals: { count: number; sum: number } | null;
   users: ReadonlyMap<number, string>;
   now: number;
   /** The lead being dragged (null when none). */
@@ -86,7 +87,7 @@ export function Column({ scope, stage, totals, users, now, dragging, onDragLead,
   return (
     <section
       className={`board-column${over ? " board-column-over" : ""}${droppable ? " board-column-droppable" : ""}`}
-      aria-label={t("board.column_label", { name, count: totals.count })}
+      aria-label={totals ? t("board.column_label", { name, count: totals.count }) : name}
       data-stage-id={stage.id}
       onDragOver={dragOver}
       onDragLeave={() => setOver(false)}
@@ -95,8 +96,14 @@ export function Column({ scope, stage, totals, users, now, dragging, onDragLead,
       <header className="board-column-head" style={{ borderTopColor: stage.color }}>
         <h2 className="board-column-name">{name}</h2>
         <div className="board-column-totals">
-          <span className="board-column-count">{t("board.leads", { count: totals.count })}</span>
-          <span className="board-column-sum">{format.money(totals.sum)}</span>
+          {totals ? (
+            <>
+              <span className="board-column-count">{t("board.leads", { count: totals.count })}</span>
+              <span className="board-column-sum">{format.money(totals.sum)}</span>
+            </>
+          ) : (
+            <span className="board-column-count">…</span>
+          )}
         </div>
         {isDropTarget(stage) ? (
           <button
