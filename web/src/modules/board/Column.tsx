@@ -9,9 +9,9 @@ import { useT } from "../../i18n";
 import { Spinner, useFormat } from "../../ui";
 import { IncomingActions } from "../incoming";
 import { QuickAdd } from "./QuickAdd";
-import { refreshBoard, useClosestTasks, useColumn, useIncomingOf, useNames, type BoardScope } from "./data";
+import { refreshBoard, useCardDetails, useColumn, type BoardScope } from "./data";
 import { DRAG_TYPE, LeadCard } from "./LeadCard";
-import { columnLeads, INCOMING, isDropTarget, mainContact, partyIds, type Lead, type Stage } from "./model";
+import { columnLeads, INCOMING, isDropTarget, mainContact, type Lead, type Stage } from "./model";
 
 const CARD_HEIGHT = 118;
 /** Columns with more cards loaded than this are virtualised (a first page never is). */
@@ -40,12 +40,7 @@ export function Column({ scope, stage, totals, users, now, dragging, onDragLead,
   const incoming = stage.type === INCOMING;
   const pages = useColumn(scope, stage.id);
   const leads = useMemo(() => columnLeads(pages.data), [pages.data]);
-  const ids = useMemo(() => leads.map((lead) => lead.id), [leads]);
-  const parties = useMemo(() => partyIds(leads), [leads]);
-  const contacts = useNames("contacts", parties.contacts);
-  const companies = useNames("companies", parties.companies);
-  const tasks = useClosestTasks(ids);
-  const waiting = useIncomingOf(incoming ? ids : []);
+  const details = useCardDetails(pages.data?.pages.map((page) => page.leads) ?? [], incoming);
   const [over, setOver] = useState(false);
   const [adding, setAdding] = useState(false);
 
@@ -139,7 +134,7 @@ export function Column({ scope, stage, totals, users, now, dragging, onDragLead,
               const lead = leads[item.index]!;
               const contact = mainContact(lead);
               const company = lead._embedded.companies[0]?.id;
-              const incomingLead = waiting.data?.get(lead.id);
+              const incomingLead = details.incoming.get(lead.id);
               return (
                 <div
                   key={item.key}
@@ -157,10 +152,10 @@ export function Column({ scope, stage, totals, users, now, dragging, onDragLead,
                     onDragStart={() => onDragLead(lead)}
                     onDragEnd={() => onDragLead(null)}
                     extras={{
-                      contact: contact !== null ? contacts.data?.get(contact) : null,
-                      company: company !== undefined ? companies.data?.get(company) : null,
+                      contact: contact !== null ? details.contacts.get(contact) : null,
+                      company: company !== undefined ? details.companies.get(company) : null,
                       responsible: users.get(lead.responsible_user_id) ?? null,
-                      task: tasks.data?.get(lead.id) ?? null,
+                      task: details.tasks.get(lead.id) ?? null,
                     }}
                     actions={
                       incomingLead ? (

@@ -4,16 +4,25 @@
 //   ["board", "extras", kind, ids]                           names, closest tasks, incoming leads of shown cards
 // A column's cards need one request per page; their contacts, companies, closest tasks and (Incoming) incoming
 // leads come in one request each per page, after the cards are painted.
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQueries,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from "@tanstack/react-query";
 
 import { api, unwrap } from "../../api/client";
 import { phpQuery } from "../../api/phpQuery";
-import { incomingByLead } from "../incoming";
+import { incomingByLead, type IncomingLead } from "../incoming";
 import {
   closestTasks,
   columnQuery,
   LOST,
   moveInSummary,
+  partyIds,
   summaryQuery,
   withLeadOnTop,
   withoutLead,
@@ -22,6 +31,7 @@ import {
   type ColumnPage,
   type Lead,
   type Summary,
+  type Task,
 } from "./model";
 
 export function filtersKey(filters: BoardFilters): string {
@@ -70,54 +80,72 @@ export function useColumn(scope: BoardScope, stageId: number) {
   });
 }
 
-/** Names of the contacts and companies shown on cards (one request each). */
-export function useNames(kind: "contacts" | "companies", ids: readonly number[]) {
-  return useQuery({
-    queryKey: ["board", "extras", kind, ids],
-    enabled: ids.length > 0,
-    staleTime: 30_000,
-    placeholderData: keepPreviousData,
-    queryFn: async ({ signal }) => {
-      const params = { query: { limit: 250, filter: { id: [...ids] } } };
-      const page =
-        kind === "contacts"
-          ? (await unwrap(api.GET("/api/v4/contacts", { params, querySerializer: phpQuery, signal })))?._embedded.contacts
-          : (await unwrap(api.GET("/api/v4/companies", { params, querySerializer: phpQuery, signal })))?._embedded.companies;
-      const names = new Map<number, string>();
-      for (const item of page ?? []) if ("name" in item) names.set(item.id, item.name);
-      return names;
-    },
-  });
+async function names(kind: "contacts" | "companies", ids: readonly number[], signal: AbortSignal): Promise<Map<number, string>> {
+  const found = new Map<number, string>();
+  if (!ids.length) return found;
+  const params = { query: { limit: 250, filter: { id: [...ids] } } };
+  const page =
+    kind === "contacts"
+      ? (await unwrap(api.GET("/api/v4/contacts", { params, querySerializer: phpQuery, signal })))?._embedded.contacts
+      : (await unwrap(api.GET("/api/v4/companies", { params, querySerializer: phpQuery, signal })))?._embedded.companies;
+  for (const item of page ?? []) if ("name" in item) found.set(item.id, item.name);
+  return found;
 }
 
-/** The closest open task of each shown lead (one request). */
-export function useClosestTasks(leadIds: readonly number[]) {
-  return useQuery({
-    queryKey: ["board", "extras", "tasks", leadIds],
-    enabled: leadIds.length > 0,
-    placeholderData: keepPreviousData,
-    queryFn: async ({ signal }) => {
-      const params = {
-        query: { limit: 250, filter: { entity_type: ["leads"], entity_id: [...leadIds], is_completed: false } },
-      };
-      const page = await unwrap(api.GET("/api/v4/tasks", { params, querySerializer: phpQuery, signal }));
-      return closestTasks(page?._embedded.tasks ?? []);
+async function tasksOf(leadIds: readonly number[], signal: AbortSignal): Promise<Map<number, Task>> {
+  const params = {
+    query: {
+      limit: 250,
+      order: { complete_till: "asc" as const },
+      filter: { entity_type: ["leads"], entity_id: [...leadIds], is_completed: false },
     },
-  });
+  };
+  const page = await unwrap(api.GET("/api/v4/tasks", { params, querySerializer: phpQuery, signal }));
+  return closestTasks(page?._embedded.tasks ?? []);
 }
 
-/** The waiting incoming leads of the Incoming column's leads, by lead id (one request). */
-export function useIncomingOf(leadIds: readonly number[]) {
-  return useQuery({
-    queryKey: ["board", "extras", "incoming", leadIds],
-    enabled: leadIds.length > 0,
-    placeholderData: keepPreviousData,
-    queryFn: async ({ signal }) => {
-      const params = { query: { limit: 250, filter: { lead_id: [...leadIds] } } };
-      const page = await unwrap(api.GET("/api/v4/leads/unsorted", { params, querySerializer: phpQuery, signal }));
-      return incomingByLead(page?._embedded.unsorted ?? []);
-    },
-  });
+async function incomingOf(leadIds: readonly number[], signal: AbortSignal) {
+  const params = { query: { limit: 250, filter: { lead_id: [...leadIds] } } };
+  const page = await unwrap(api.GET("/api/v4/leads/unsorted", { params, querySerializer: phpQuery, signal }));
+  return incomingByLead(page?._embedded.unsorted ?? []);
+}
+
+function merged<V>(maps: readonly (Map<number, V> | undefined)[]): Map<number, V> {
+  const all = new Map<number, V>();
+  for (const map of maps) for (const [key, value] of map ?? []) all.set(key, value);
+  return all;
+}
+
+export interface CardDetails {
+  contacts: Map<number, string>;
+  companies: Map<number, string>;
+  tasks: Map<number, Task>;
+  incoming: Map<number, IncomingLead>;
+}
+
+/** What the cards of each loaded page show besides the lead: the names of its main contact and company, its
+ * closest open task and (Incoming column) its incoming lead — one request of each per page, so a page loaded
+ * later never asks again for the earlier ones (query keys start with ["board", "extras", kind]). */
+export function useCardDetails(pages: readonly (readonly Lead[])[], incoming: boolean): CardDetails {
+  const perPage = pages.map((leads) => ({ ids: leads.map((lead) => lead.id), ...partyIds(leads) }));
+  type PageIds = (typeof perPage)[number];
+  type Load<V> = (ids: number[], signal: AbortSignal) => Promise<Map<number, V>>;
+  const each = <V>(kind: string, ids: (page: PageIds) => number[], load: Load<V>, enabled = true) =>
+    perPage.map((page) => ({
+      queryKey: ["board", "extras", kind, ids(page)],
+      queryFn: ({ signal }: { signal: AbortSignal }) => load(ids(page), signal),
+      enabled: enabled && ids(page).length > 0,
+      placeholderData: keepPreviousData,
+    }));
+  const combine = <V>(results: { data?: Map<number, V> }[]) => merged(results.map((result) => result.data));
+  const contacts: Load<string> = (ids, signal) => names("contacts", ids, signal);
+  const companies: Load<string> = (ids, signal) => names("companies", ids, signal);
+  return {
+    contacts: useQueries({ queries: each("contacts", (page) => page.contacts, contacts), combine }),
+    companies: useQueries({ queries: each("companies", (page) => page.companies, companies), combine }),
+    tasks: useQueries({ queries: each("tasks", (page) => page.ids, tasksOf), combine }),
+    incoming: useQueries({ queries: each("incoming", (page) => page.ids, incomingOf, incoming), combine }),
+  };
 }
 
 /** Refetch everything the board shows (after a change of someone else's, or a decision on an incoming lead). */
