@@ -44,4 +44,27 @@ async def test_both_operations_are_named_for_the_generated_client(app):
     paths = app.openapi()["paths"]["/api/session"]
     assert paths["get"]["operationId"] == "web.get_session"
     assert paths["delete"]["operationId"] == "web.end_session"
+    assert paths["patch"]["operationId"] == "web.update_session"
     assert "content" not in paths["delete"]["responses"]["204"]
+
+
+async def test_a_user_changes_their_own_language(client, tenant):
+    member = await tenant.add_user(name="Member")
+    assert (await login(client, member.user.email, member.password)).status_code == 303
+    info = (await client.get("/api/session")).json()
+    before = info["user"]["lang"]
+    wanted = "es" if before == "en" else "en"
+    no_token = await client.patch("/api/session", json={"lang": wanted})
+    assert no_token.status_code == 403, no_token.text  # an unsafe call needs the session's X-CSRF-Token
+    csrf = {"X-CSRF-Token": info["csrf_token"]}
+    changed = await client.patch("/api/session", json={"lang": wanted.upper()}, headers=csrf)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["user"]["lang"] == wanted and changed.json()["user"]["is_admin"] is False
+    assert (await client.get("/api/session")).json()["user"]["lang"] == wanted  # kept on the user
+    fetched = await client.get(f"/api/v4/users/{member.user.id}", headers=tenant.headers)
+    assert fetched.json()["lang"] == wanted
+    bad = await client.patch("/api/session", json={"lang": "fr"}, headers=csrf)
+    assert bad.status_code == 400 and bad.headers["content-type"] == "application/problem+json"
+    assert bad.json()["validation-errors"][0]["errors"][0]["path"] == "lang"
+    token = await client.patch("/api/session", json={"lang": "en"}, headers=tenant.headers)
+    assert token.status_code == 400, token.text  # a bearer token is not a browser session

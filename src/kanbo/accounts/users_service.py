@@ -109,6 +109,15 @@ async def add_users(session: AsyncSession, principal: Principal, items: Sequence
     return created
 
 
+async def set_own_language(session: AsyncSession, principal: Principal, lang: str) -> None:
+    """The signed-in user's own choice of language (the web UI's switch): no right is needed for it."""
+    users = await repo.users_by_ids(session, [principal.user_id])
+    user = users.get(principal.user_id)
+    if user is None:
+        raise NotFound(f"User {principal.user_id} does not exist")
+    user.lang = lang
+
+
 async def update_user(session: AsyncSession, principal: Principal, user_id: int, data: UserPatch) -> User:
     """``PATCH /api/v4/users/{id}``: name, language, the user's own permissions (merged over what they have),
     admin and free flags, group (0: the main group) and role (0: none). An administrator cannot take away

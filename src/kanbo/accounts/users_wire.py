@@ -38,6 +38,10 @@ def _folded(value: Any) -> Any:
 
 # Requests ----------------------------------------------------------------------------------------
 
+#: A user's language: "es" or "en", in any case.
+Language = Annotated[Literal["es", "en"], BeforeValidator(_folded)]
+
+
 class UserIn(BatchItem):
     """One item of ``POST /api/v4/users``. The email's form and uniqueness and the password's length are
     checked by the service (``InvalidEmail``, ``NotUnique``, ``InvalidLength``)."""
@@ -46,8 +50,7 @@ class UserIn(BatchItem):
                      Field(json_schema_extra={"pattern": EMAIL.pattern})]
     name: Name | None = Field(None, description="Defaults to the part of the email before the @")
     password: str | None = Field(None, json_schema_extra={"minLength": PASSWORD_MIN, "maxLength": PASSWORD_MAX})
-    lang: Annotated[Literal["es", "en"], BeforeValidator(_folded)] | None = Field(
-        None, description="Defaults to the account's language")
+    lang: Language | None = Field(None, description="Defaults to the account's language")
     rights: UserRightsIn | None = None
 
 
@@ -65,7 +68,7 @@ class UserPatch(WireModel):
     """``PATCH /api/v4/users/{id}`` (a Kanbo extension; Kommo has no user update): what is given changes."""
 
     name: Name | None = None
-    lang: Annotated[Literal["es", "en"], BeforeValidator(_folded)] | None = None
+    lang: Language | None = None
     rights: UserRightsPatch | None = None
 
 

@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from kanbo.accounts.service import account_by_subdomain
+from kanbo.accounts.users_service import set_own_language
+from kanbo.accounts.users_wire import Language
 from kanbo.auth import service
 from kanbo.auth.context import Ctx, api_context
 from kanbo.auth.sessions import (
@@ -40,7 +42,7 @@ from kanbo.http.negotiation import JSON
 from kanbo.http.query import MAX_QUERY_PAIRS
 from kanbo.http.responses import JsonResponse
 from kanbo.http.route import TxRoute, db_session
-from kanbo.http.wire import OutModel, responses
+from kanbo.http.wire import OutModel, WireModel, body, responses
 from kanbo.models.accounts import Account
 from kanbo.models.auth import Integration
 from kanbo.web.i18n import pick_language, scope_label, text
@@ -363,6 +365,12 @@ class SessionInfo(OutModel):
     csrf_token: str = Field(description="Send it as the X-CSRF-Token header on POST, PATCH, PUT and DELETE")
 
 
+class SessionPatch(WireModel):
+    """What the signed-in user changes of their own session: their language (kept on the user)."""
+
+    lang: Language
+
+
 def session_answer(current: ActiveSession) -> dict[str, Any]:
     user, account = current.user, current.account
     return {
@@ -380,6 +388,20 @@ async def session_info(request: Request, session: AsyncSession = Depends(db_sess
     """Who the browser session is, and the CSRF token to send as ``X-CSRF-Token`` on unsafe calls.
     Only a browser session (the ``kanbo_session`` cookie) answers: 401 without one."""
     current = await find_session(session, request.cookies.get(SESSION_COOKIE))
+    if current is None:
+        raise Unauthorized("Sign in first: no valid browser session")
+    return JsonResponse(session_answer(current), headers={"Cache-Control": "no-store"})
+
+
+@session_router.patch("/api/session", name="update_session", responses=responses(SessionInfo, media_type=JSON))
+async def update_session(request: Request, ctx: Ctx = Depends(api_context),
+                         data: SessionPatch = body(SessionPatch)) -> Response:
+    """Kanbo extension: the signed-in user's own language (the web UI's switch; every user may change it,
+    no admin right needed). Answers the session as ``GET /api/session`` does."""
+    if ctx.principal.via != "session":
+        raise BadRequest("Only a browser session can be changed here")
+    await set_own_language(ctx.session, ctx.principal, data.lang)
+    current = await find_session(ctx.session, request.cookies.get(SESSION_COOKIE))
     if current is None:
         raise Unauthorized("Sign in first: no valid browser session")
     return JsonResponse(session_answer(current), headers={"Cache-Control": "no-store"})

@@ -1,12 +1,11 @@
 // Who is signed in: useSession() → { user, account, isAdmin, csrfToken, signOut }.
 // SessionProvider loads /api/session once (a 401 sends the browser to /login?next=…), sets the CSRF token the
-// client sends, and picks the language: the user's choice in this browser, else the user's lang, else the
-// account's language, else the browser's.
-import { useQuery } from "@tanstack/react-query";
+// client sends, and picks the language: the user's (`lang`, which the header's switch changes for good with
+// PATCH /api/session), else the account's language, else the browser's.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
 
 import { I18nProvider, pickLanguage, type Lang } from "../i18n";
-import { storedLanguage, storeLanguage } from "../i18n/translate";
 import { ErrorState } from "../ui/States";
 import { Spinner } from "../ui/Spinner";
 import { api, setCsrfToken, unwrap } from "./client";
@@ -53,20 +52,22 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   });
   const info = query.data;
   if (info) setCsrfToken(info.csrf_token); // before any child renders and calls the API
-  const userId = info?.user.id ?? null;
+  const client = useQueryClient();
   const [chosen, setChosen] = useState<Lang | null>(null);
   const lang = pickLanguage({
-    stored: chosen ?? storedLanguage(userId),
+    stored: chosen,
     user: info?.user.lang,
     account: info?.account.language,
     browser: browserLanguages(),
   });
   const setLang = useCallback(
     (next: Lang) => {
-      storeLanguage(userId, next);
-      setChosen(next);
+      setChosen(next); // at once; kept on the user for every browser once the server has it
+      void api.PATCH("/api/session", { body: { lang: next } }).then(({ data }) => {
+        if (data) client.setQueryData(SESSION_QUERY_KEY, data);
+      });
     },
-    [userId],
+    [client],
   );
   const session = useMemo<Session | null>(
     () =>

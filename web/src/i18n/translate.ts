@@ -42,21 +42,3 @@ export function translate(lang: Lang, key: MessageKey | string, vars?: Vars): st
   if (!vars) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
-
-const STORAGE_PREFIX = "kanbo.lang.";
-
-export function storedLanguage(userId: number | null): string | null {
-  try {
-    return window.localStorage.getItem(STORAGE_PREFIX + (userId ?? "anonymous"));
-  } catch {
-    return null; // storage disabled
-  }
-}
-
-export function storeLanguage(userId: number | null, lang: Lang): void {
-  try {
-    window.localStorage.setItem(STORAGE_PREFIX + (userId ?? "anonymous"), lang);
-  } catch {
-    // storage disabled: the choice lasts until the page is reloaded
-  }
-}

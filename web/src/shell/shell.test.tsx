@@ -66,14 +66,18 @@ describe("the app shell", () => {
     expect(screen.queryByRole("link", { name: "Settings" })).toBeNull();
   });
 
-  it("speaks the user's language and switches it on demand, remembered per user", async () => {
+  it("speaks the user's language and switches it on demand, kept on the user by the server", async () => {
     serve(session(true, "es"));
     open("/board");
     expect(await screen.findByRole("link", { name: "Tablero" })).toBeTruthy();
     expect(document.documentElement.lang).toBe("es");
     fireEvent.change(screen.getByLabelText("Idioma"), { target: { value: "en" } });
     expect(await screen.findByRole("link", { name: "Board" })).toBeTruthy();
-    expect(window.localStorage.getItem("kanbo.lang.1")).toBe("en");
+    await waitFor(() => expect(requests.some((request) => request.method === "PATCH")).toBe(true));
+    const saved = requests.find((request) => request.method === "PATCH")!;
+    expect(new URL(saved.url).pathname).toBe("/api/session");
+    expect(await saved.json()).toEqual({ lang: "en" });
+    expect(saved.headers.get("X-CSRF-Token")).toBe("csrf-abc");
   });
 
   it("sends signed-out visitors to sign in, coming back afterwards", async () => {
