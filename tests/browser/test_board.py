@@ -268,17 +268,23 @@ def test_a_working_board(signed_in_page: Page, api: httpx.Client):
     snap(page, "board")
 
 
-def test_the_board_in_spanish(signed_in_page: Page, api: httpx.Client):
+def test_the_board_in_spanish(signed_in_page: Page, api: httpx.Client, kanbo_server: KanboServer):
     page = signed_in_page
     page.goto("/board")
     expect(page.get_by_role("article").first).to_be_visible()
-    page.get_by_label("Language").select_option("es")
-    expect(page.get_by_label("Embudo")).to_be_visible()
-    expect(page.get_by_label("Buscar leads")).to_be_visible()
-    expect(page.get_by_role("region", name=re.compile(r": \d+ leads?$")).first).to_be_visible()
-    expect(page.get_by_text("Cargando…")).to_have_count(0)
-    snap(page, "board-es")
-    page.get_by_label("Idioma").select_option("en")  # the choice is kept per user: leave English for the others
+    with page.expect_response(lambda r: r.request.method == "PATCH" and r.url.endswith("/api/session")) as saved:
+        page.get_by_label("Language").select_option("es")
+    try:
+        assert saved.value.status == 200
+        assert api.get(f"/api/v4/users/{kanbo_server.user_id}").json()["lang"] == "es"  # kept on the user
+        page.reload()
+        expect(page.get_by_label("Embudo")).to_be_visible()
+        expect(page.get_by_label("Buscar leads")).to_be_visible()
+        expect(page.get_by_role("region", name=re.compile(r": \d+ leads?$")).first).to_be_visible()
+        expect(page.get_by_text("Cargando…")).to_have_count(0)
+        snap(page, "board-es")
+    finally:  # the demo admin is every browser test's user: leave English for the others
+        assert api.patch(f"/api/v4/users/{kanbo_server.user_id}", json={"lang": "en"}).status_code == 200
 
 
 def test_on_a_phone_the_columns_scroll_sideways(signed_in_page: Page, api: httpx.Client):
