@@ -259,6 +259,34 @@ def test_a_long_feed_loads_earlier_pages(signed_in_page: Page, api: httpx.Client
     expect(page.get_by_role("button", name="Show earlier")).to_have_count(0)
 
 
+def test_a_note_is_corrected_and_deleted_in_the_feed(signed_in_page: Page, api: httpx.Client):
+    tag = uuid.uuid4().hex[:8]
+    (contact,) = _created(api.post("/api/v4/contacts", json=[{"name": f"Noted {tag}"}]), "contacts")
+    notes = api.post(f"/api/v4/contacts/{contact['id']}/notes",
+                     json=[{"note_type": "common", "params": {"text": f"Calld {tag}"}},
+                           {"note_type": "common", "params": {"text": f"Spam {tag}"}}])
+    assert notes.status_code == 200, notes.text
+    typo, spam = (item["id"] for item in notes.json()["_embedded"]["notes"])
+    page = signed_in_page
+    page.goto(f"/contacts/{contact['id']}")
+    feed = page.get_by_role("region", name="Feed")
+
+    feed.get_by_role("article", name="Note").filter(has_text=f"Calld {tag}").get_by_role(
+        "button", name="Edit the note").click()
+    dialog = page.get_by_role("dialog", name="Edit the note")
+    dialog.get_by_label("Note").fill(f"Called {tag}")
+    with page.expect_response(lambda r: r.request.method == "PATCH" and r.url.endswith(f"/notes/{typo}")):
+        dialog.get_by_role("button", name="Save").click()
+    expect(feed.get_by_role("article", name="Note").filter(has_text=f"Called {tag}")).to_be_visible()
+    assert api.get(f"/api/v4/contacts/{contact['id']}/notes/{typo}").json()["params"]["text"] == f"Called {tag}"
+
+    feed.get_by_role("article", name="Note").filter(has_text=f"Spam {tag}").get_by_role(
+        "button", name="Delete the note").click()
+    page.get_by_role("dialog", name="Delete this note?").get_by_role("button", name="Delete").click()
+    expect(feed.get_by_role("article", name="Note").filter(has_text=f"Spam {tag}")).to_have_count(0)
+    assert api.get(f"/api/v4/contacts/{contact['id']}/notes/{spam}").status_code == 204  # gone
+
+
 def test_a_missing_card_says_so(signed_in_page: Page):
     page = signed_in_page
     page.goto("/companies/987654321")

@@ -12,6 +12,7 @@ import { Composer } from "./Composer";
 import { CompleteTaskDialog } from "./CompleteTask";
 import { linkTarget, type EventContext } from "./events";
 import { EventRow, NoteRow, TaskRow } from "./FeedItems";
+import { isEditableNote, NoteActions } from "./NoteActions";
 import type { FeedItem, Task } from "./merge";
 import { useEventTypes, useFeed } from "./useFeed";
 import "./feed.css";
@@ -129,7 +130,13 @@ export function Feed({ kind, id }: { kind: Kind; id: number }) {
                   cardName={cardName}
                 />
               ) : null}
-              {item.type === "note" ? <NoteRow note={item.note} author={author(item.note.created_by)} /> : null}
+              {item.type === "note" ? (
+                <NoteRow
+                  note={item.note}
+                  author={author(item.note.created_by)}
+                  actions={isEditableNote(item.note) ? <NoteActions note={item.note} kind={kind} id={id} /> : null}
+                />
+              ) : null}
               {item.type === "task" ? (
                 <TaskRow task={item.task} types={types.data} responsible={author(item.task.responsible_user_id)} />
               ) : null}

@@ -1,4 +1,5 @@
 // How each kind of feed item looks: an event line, a note, a call (with its recording), a task.
+import type { ReactNode } from "react";
 import { Link } from "react-router-dom";
 
 import { useT } from "../../i18n";
@@ -78,7 +79,7 @@ export function CallRow({ note, author }: { note: Note; author: string }) {
   );
 }
 
-export function NoteRow({ note, author }: { note: Note; author: string }) {
+export function NoteRow({ note, author, actions }: { note: Note; author: string; actions?: ReactNode }) {
   const t = useT();
   if (isCall(note)) return <CallRow note={note} author={author} />;
   const view = noteView(t, note);
@@ -88,6 +89,7 @@ export function NoteRow({ note, author }: { note: Note; author: string }) {
         <strong>{view.title}</strong>
         <When at={note.created_at} />
         <span className="feed-author">{author}</span>
+        {actions}
       </header>
       {view.text ? <p className="feed-text">{view.text}</p> : null}
       {view.url ? (
