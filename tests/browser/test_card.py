@@ -287,6 +287,23 @@ def test_a_note_is_corrected_and_deleted_in_the_feed(signed_in_page: Page, api: 
     assert api.get(f"/api/v4/contacts/{contact['id']}/notes/{spam}").status_code == 204  # gone
 
 
+def test_another_contact_becomes_the_leads_main_one(signed_in_page: Page, api: httpx.Client):
+    tag = uuid.uuid4().hex[:8]
+    first, second = _created(api.post("/api/v4/contacts", json=[{"name": f"First {tag}"}, {"name": f"Second {tag}"}]),
+                             "contacts")
+    (lead,) = _created(api.post("/api/v4/leads", json=[{"name": f"Two contacts {tag}", "_embedded": {"contacts": [
+        {"id": first["id"], "is_main": True}, {"id": second["id"]}]}}]), "leads")
+    page = signed_in_page
+    page.goto(f"/leads/{lead['id']}")
+    contacts = page.get_by_role("region", name="Contacts")
+    expect(contacts.get_by_role("listitem").filter(has_text=f"First {tag}")).to_contain_text("main")
+    contacts.get_by_role("button", name=f"Make Second {tag} the main contact").click()
+    expect(contacts.get_by_role("listitem").filter(has_text=f"Second {tag}")).to_contain_text("main")
+    expect(contacts.get_by_role("button", name=f"Make First {tag} the main contact")).to_be_visible()
+    linked = api.get(f"/api/v4/leads/{lead['id']}", params={"with": "contacts"}).json()["_embedded"]["contacts"]
+    assert {item["id"]: item["is_main"] for item in linked} == {first["id"]: False, second["id"]: True}
+
+
 def test_a_missing_card_says_so(signed_in_page: Page):
     page = signed_in_page
     page.goto("/companies/987654321")

@@ -715,6 +715,8 @@ export const en = {
   "cards.links.search": "Name, phone or email",
   "cards.links.none": "None yet.",
   "cards.links.main": "main",
+  "cards.links.make_main": "make main",
+  "cards.links.make_main_label": "Make {name} the main contact",
   "cards.links.unlink": "Unlink {name}",
 
   // feed: the card's history, tasks and composer (modules/feed)

@@ -715,6 +715,8 @@ export const es: Dictionary = {
   "cards.links.search": "Nombre, teléfono o correo",
   "cards.links.none": "Ninguno todavía.",
   "cards.links.main": "principal",
+  "cards.links.make_main": "hacer principal",
+  "cards.links.make_main_label": "Hacer de {name} el contacto principal",
   "cards.links.unlink": "Desvincular {name}",
 
   // feed: el historial de la ficha, sus tareas y el redactor (modules/feed)

@@ -6,7 +6,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 
 import { useT } from "../../i18n";
-import { Spinner, useFormat } from "../../ui";
+import { Button, Spinner, useFormat } from "../../ui";
 import { IncomingActions } from "../incoming";
 import { QuickAdd } from "./QuickAdd";
 import { refreshBoard, useCardDetails, useColumn, type BoardScope } from "./data";
@@ -119,9 +119,9 @@ export function Column({ scope, stage, totals, users, now, dragging, onDragLead,
         ) : pages.isError ? (
           <p className="board-column-note" role="alert">
             {t("board.column_error")}{" "}
-            <button type="button" className="link-button" onClick={() => void pages.refetch()}>
+            <Button variant="ghost" onClick={() => void pages.refetch()}>
               {t("common.retry")}
-            </button>
+            </Button>
           </p>
         ) : leads.length === 0 ? (
           <p className="board-column-note">{t("board.empty")}</p>

@@ -14,6 +14,7 @@ import {
   isMainContact,
   link,
   linkedIds,
+  makeMainContact,
   searchCards,
   SLOTS,
   unlink,
@@ -100,6 +101,16 @@ function LinkSection({ kind, entity, slot }: { kind: Kind; entity: Entity; slot:
                 <Link to={cardPath(slot.target, id)}>{name}</Link>
                 {kind === "leads" && slot.target === "contacts" && isMainContact(entity, id) ? (
                   <span className="badge">{t("cards.links.main")}</span>
+                ) : null}
+                {kind === "leads" && slot.target === "contacts" && ids.length > 1 && !isMainContact(entity, id) ? (
+                  <Button
+                    variant="ghost"
+                    className="card-link-main"
+                    aria-label={t("cards.links.make_main_label", { name })}
+                    onClick={() => void run(() => makeMainContact(entity.id, id), id)}
+                  >
+                    {t("cards.links.make_main")}
+                  </Button>
                 ) : null}
                 {hint(card) ? <small className="card-link-hint">{hint(card)}</small> : null}
               </div>

@@ -71,6 +71,16 @@ export async function link(kind: Kind, id: number, target: Kind, targetId: numbe
   );
 }
 
+/** Makes a linked contact the lead's main one (linking it again with `main_contact`; the others stop being). */
+export async function makeMainContact(leadId: number, contactId: number): Promise<void> {
+  await unwrap(
+    api.POST("/api/v4/leads/{entity_id}/link", {
+      params: { path: { entity_id: leadId } },
+      body: [{ to_entity_id: contactId, to_entity_type: "contacts", metadata: { main_contact: true } }],
+    }),
+  );
+}
+
 export async function unlink(kind: Kind, id: number, target: Kind, targetId: number): Promise<void> {
   await unwrap(
     api.POST(kindPath(kind, "/api/v4/leads/{entity_id}/unlink"), {
