@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kanbo.auth import service
 from kanbo.core.db import bind_account
+from tests.support.factories import make_tenant
 
 
 async def test_create_use_list_and_revoke(client, tenant):
@@ -63,3 +64,48 @@ async def test_empty_lists_and_admins_only(client, tenant):
         response = await client.request(method, path, headers=member.headers,
                                         **({"json": body} if body is not None else {}))
         assert response.status_code == 403, path
+
+
+async def test_integrations_are_added_changed_and_disabled(client, tenant):
+    added = await client.post("/api/v4/integrations", headers=tenant.headers,
+                              json={"name": " Shop sync ", "redirect_uri": "https://shop.example/oauth"})
+    assert added.status_code == 200, added.text
+    made = added.json()
+    assert made["name"] == "Shop sync" and made["redirect_uri"] == "https://shop.example/oauth"
+    assert made["is_active"] is True and made["created_by"] == tenant.admin.id and len(made["client_secret"]) > 40
+    listed = (await client.get("/api/v4/integrations", headers=tenant.headers)).json()["_embedded"]["integrations"]
+    assert [entry["client_id"] for entry in listed] == [made["client_id"]]
+    assert "client_secret" not in listed[0]  # shown once
+
+    token = (await client.post("/api/v4/long_lived_tokens", headers=tenant.headers,
+                               json={"days": 1, "integration_id": made["id"]})).json()["access_token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert (await client.get("/api/v4/account", headers=bearer)).status_code == 200
+    off = await client.patch(f"/api/v4/integrations/{made['id']}", headers=tenant.headers,
+                             json={"is_active": False, "name": "Old shop"})
+    assert off.status_code == 200 and off.json()["is_active"] is False and off.json()["name"] == "Old shop"
+    assert "client_secret" not in off.json()
+    assert (await client.get("/api/v4/account", headers=bearer)).status_code == 401  # its tokens stop working
+    on = await client.patch(f"/api/v4/integrations/{made['id']}", headers=tenant.headers, json={"is_active": True})
+    assert on.status_code == 200
+    assert (await client.get("/api/v4/account", headers=bearer)).status_code == 200
+
+
+async def test_integrations_refuse_bad_input_and_other_accounts(client, tenant, db):
+    other_tenant = await make_tenant(db)
+    for body, path in (({"name": "", "redirect_uri": "https://a.example/"}, "name"),
+                       ({"name": "X", "redirect_uri": "ftp://a.example/"}, "redirect_uri"),
+                       ({"name": "X", "redirect_uri": "javascript:alert(1)"}, "redirect_uri"),
+                       ({"name": "X"}, "redirect_uri")):
+        bad = await client.post("/api/v4/integrations", headers=tenant.headers, json=body)
+        assert bad.status_code == 400, body
+        assert bad.json()["validation-errors"][0]["errors"][0]["path"] == path
+    theirs = (await client.post("/api/v4/integrations", headers=other_tenant.headers,
+                                json={"name": "Theirs", "redirect_uri": "https://b.example/"})).json()
+    hidden = await client.patch(f"/api/v4/integrations/{theirs['id']}", headers=tenant.headers,
+                                json={"is_active": False})
+    assert hidden.status_code == 404
+    assert (await client.patch("/api/v4/integrations/999999999", headers=tenant.headers, json={})).status_code == 404
+    member = await tenant.add_user()
+    assert (await client.post("/api/v4/integrations", headers=member.headers,
+                              json={"name": "X", "redirect_uri": "https://a.example/"})).status_code == 403

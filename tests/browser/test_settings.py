@@ -4,6 +4,7 @@ API afterwards; a webhook's delivery log; and the state members see."""
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 import time
 import uuid
@@ -124,6 +125,31 @@ def test_edit_a_users_rights_in_the_matrix(signed_in_page: Page, api: httpx.Clie
     assert rights["contacts"]["delete"] == "D" and rights["contacts"]["view"] == "A"
     assert rights["is_admin"] is False
     snap(page, "settings-users")
+
+
+def test_an_integration_is_added_and_disabled(signed_in_page: Page, api: httpx.Client):
+    name = f"Shop {uuid.uuid4().hex[:6]}"
+    page = signed_in_page
+    page.goto("/settings/integrations")
+    page.get_by_role("button", name="Add integration").click()
+    form = page.get_by_role("dialog", name="Add integration")
+    form.get_by_label("Name").fill(name)
+    form.get_by_label("Redirect address").fill("https://shop.example/oauth/callback")
+    form.get_by_role("button", name="Create").click()
+    shown = page.get_by_role("dialog", name=f"Integration “{name}” added")
+    client_id = shown.get_by_label("Client id").input_value()
+    assert len(shown.get_by_label("Client secret").input_value()) > 40
+    shown.get_by_role("button", name="Done").click()
+    listed = api.get("/api/v4/integrations").json()["_embedded"]["integrations"]
+    made = next(item for item in listed if item["client_id"] == client_id)
+    assert (made["name"], made["redirect_uri"], made["is_active"]) == (
+        name, "https://shop.example/oauth/callback", True)
+
+    page.get_by_role("button", name=f"Disable {name}").click()
+    expect(page.get_by_role("row", name=re.compile(re.escape(name)))).to_contain_text("disabled")
+    expect(page.get_by_role("button", name=f"Enable {name}")).to_be_visible()
+    listed = api.get("/api/v4/integrations").json()["_embedded"]["integrations"]
+    assert next(item for item in listed if item["client_id"] == client_id)["is_active"] is False
 
 
 def test_a_long_lived_token_is_shown_once_and_revoked(signed_in_page: Page, kanbo_server: KanboServer):

@@ -262,11 +262,14 @@ def _table() -> dict[tuple[str, str], Need]:
         # Kanbo's extensions for the settings screens.
         ("PATCH", "/api/v4/users/{user_id}", {}), ("POST", "/api/v4/users/groups", [{}]),
         ("DELETE", "/api/v4/users/groups/{group_id}", None),
-        ("GET", "/api/v4/integrations", None), ("GET", "/api/v4/long_lived_tokens", None),
+        ("GET", "/api/v4/integrations", None), ("POST", "/api/v4/integrations", {}),
+        ("GET", "/api/v4/long_lived_tokens", None),
         ("POST", "/api/v4/long_lived_tokens", {}), ("DELETE", "/api/v4/long_lived_tokens/{token_id}", None)))
     # User groups have number ids ({group_id} fills in a custom field group's "x1"): one that does not exist.
     table[("PATCH", "/api/v4/users/groups/{group_id}")] = Need("admin", build=_static(
         "/api/v4/users/groups/{group_id}", {}, missing="{group_id}"))
+    table[("PATCH", "/api/v4/integrations/{integration_id}")] = Need("admin", build=_static(
+        "/api/v4/integrations/{integration_id}", {}, missing="{integration_id}"))
     uid_marker = lambda w: ("uid", w.uid)  # noqa: E731
     board = pipelines + "/{pipeline_id}/summary"
     table.update({

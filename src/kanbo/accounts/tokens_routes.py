@@ -9,6 +9,9 @@ from starlette.responses import Response
 from kanbo.accounts import tokens_service as service
 from kanbo.accounts.context import admin_context
 from kanbo.accounts.tokens_wire import (
+    IntegrationIn,
+    IntegrationOut,
+    IntegrationPatch,
     IntegrationsList,
     TokenIn,
     TokenList,
@@ -32,6 +35,23 @@ async def list_integrations(ctx: Ctx = admin_context("see integrations")) -> Res
     integrations = await service.list_integrations(ctx.session, ctx.principal)
     items = [render_integration(i) for i in integrations]
     return collection(ctx.request, "integrations", items, extra={"_total_items": len(items)})
+
+
+@router.post("/api/v4/integrations", name="add_integration", responses=responses(IntegrationOut))
+async def add_integration(ctx: Ctx = admin_context("add integrations"), data: IntegrationIn = body(IntegrationIn)
+                          ) -> Response:
+    """Kanbo extension: register an OAuth integration; its ``client_secret`` is in this answer only."""
+    integration = await service.add_integration(ctx.session, ctx.principal, data)
+    return item(ctx.request, render_integration(integration, with_secret=True))
+
+
+@router.patch("/api/v4/integrations/{integration_id:int}", name="update_integration",
+              responses=responses(IntegrationOut))
+async def update_integration(integration_id: int, ctx: Ctx = admin_context("change integrations"),
+                             data: IntegrationPatch = body(IntegrationPatch)) -> Response:
+    """Kanbo extension: rename an integration, change its redirect URI, disable or enable it."""
+    integration = await service.update_integration(ctx.session, ctx.principal, integration_id, data)
+    return item(ctx.request, render_integration(integration))
 
 
 @router.get(TOKENS, name="list_tokens", responses=responses(TokensPage, empty=True))

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kanbo.accounts.repository import valid_id
 from kanbo.accounts.rights import require_admin
-from kanbo.accounts.tokens_wire import TokenIn
-from kanbo.auth.service import issue_long_lived_token, revoke_grant
+from kanbo.accounts.tokens_wire import IntegrationIn, IntegrationPatch, TokenIn
+from kanbo.auth.service import create_integration, issue_long_lived_token, revoke_grant
 from kanbo.core.errors import Errors, NotFound, Unauthorized
 from kanbo.core.principal import Principal
 from kanbo.models.auth import Grant, Integration
@@ -22,6 +22,27 @@ LONG_LIVED = "long_lived"
 async def list_integrations(session: AsyncSession, principal: Principal) -> list[Integration]:
     require_admin(principal, "see integrations")
     return list(await session.scalars(select(Integration).order_by(Integration.id)))
+
+
+async def add_integration(session: AsyncSession, principal: Principal, data: IntegrationIn) -> Integration:
+    require_admin(principal, "add integrations")
+    return await create_integration(session, account_id=principal.account_id, name=data.name,
+                                    redirect_uri=data.redirect_uri, created_by=principal.user_id)
+
+
+async def update_integration(session: AsyncSession, principal: Principal, integration_id: int,
+                             data: IntegrationPatch) -> Integration:
+    require_admin(principal, "change integrations")
+    integration = await session.get(Integration, integration_id) if valid_id(integration_id) else None
+    if integration is None or integration.account_id != principal.account_id:
+        raise NotFound(f"Integration {integration_id} does not exist")
+    if data.name is not None:
+        integration.name = data.name
+    if data.redirect_uri is not None:
+        integration.redirect_uri = data.redirect_uri
+    if data.is_active is not None:
+        integration.is_active = data.is_active
+    return integration
 
 
 async def list_tokens(session: AsyncSession, principal: Principal, *, offset: int, limit: int

@@ -6,9 +6,9 @@ by the request that creates it; it is never stored (only its grant is) and canno
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
 from kanbo.accounts.account_wire import PageQuery
@@ -30,6 +30,27 @@ class TokenIn(WireModel):
     integration_id: Id | None = Field(None, description="The integration the token belongs to (optional)")
 
 
+#: An integration's name, and where its authorization answers go (an http(s) URL).
+IntegrationName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+RedirectUri = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^https?://[^\s/]+\S*$")]
+
+
+class IntegrationIn(WireModel):
+    """``POST /api/v4/integrations``: a new OAuth integration (client) of the account."""
+
+    name: IntegrationName
+    redirect_uri: RedirectUri = Field(description="Where the consent page sends the authorization code")
+
+
+class IntegrationPatch(WireModel):
+    """``PATCH /api/v4/integrations/{id}``: what is given changes. A disabled integration's tokens stop working
+    and it can neither be authorized nor exchange codes or refresh tokens; enabling it again restores them."""
+
+    name: IntegrationName | None = None
+    redirect_uri: RedirectUri | None = None
+    is_active: bool | None = None
+
+
 class TokenList(PageQuery):
     """``GET /api/v4/long_lived_tokens``: newest first, ``page`` and ``limit`` (≤ 250)."""
 
@@ -45,6 +66,8 @@ class IntegrationOut(OutModel):
     is_active: bool
     created_by: int
     created_at: int
+    client_secret: str | SkipJsonSchema[None] = Field(
+        None, description="Only in the answer of the request that created the integration")
 
 
 class TokenOut(OutModel):
@@ -63,8 +86,9 @@ IntegrationsList = hal_page("IntegrationsList", "integrations", IntegrationOut, 
 TokensPage = hal_page("TokensPage", "long_lived_tokens", TokenOut, total=True)
 
 
-def render_integration(integration: Integration) -> dict[str, Any]:
-    return {
+def render_integration(integration: Integration, *, with_secret: bool = False) -> dict[str, Any]:
+    secret = {"client_secret": integration.client_secret} if with_secret else {}
+    return {**secret,
         "id": integration.id, "client_id": integration.client_id, "name": integration.name,
         "redirect_uri": integration.redirect_uri, "scopes": list(integration.scopes or []),
         "is_active": bool(integration.is_active), "created_by": integration.created_by,

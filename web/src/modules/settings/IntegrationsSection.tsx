@@ -1,5 +1,5 @@
-// Integrations (OAuth clients) and long-lived tokens: list both, make a token (shown once, with a copy button)
-// and revoke one. Tokens act with the rights of the administrator who makes them.
+// Integrations (OAuth clients) and long-lived tokens: list both, add or disable an integration (Integrations.tsx),
+// make a token (shown once, with a copy button) and revoke one. Tokens act with the rights of the administrator who makes them.
 import { useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
 
@@ -8,6 +8,7 @@ import { fieldErrors } from "../../api/problem";
 import { useT } from "../../i18n";
 import { Button, Dialog, ErrorState, Select, Spinner, TextField, useFormat } from "../../ui";
 import { ConfirmDialog, CopyField, FormDialog, SettingsTable, useSettingsMutation } from "./parts";
+import { AddIntegrationDialog, IntegrationsTable } from "./Integrations";
 import { fetchIntegrations, fetchTokens, fetchUsers, KEYS, type Integration, type Token } from "./settingsApi";
 
 const TOUCHES = ["long_lived_tokens"];
@@ -20,6 +21,7 @@ export default function IntegrationsSection() {
   const tokens = useQuery({ queryKey: KEYS.tokens, queryFn: fetchTokens });
   const users = useQuery({ queryKey: KEYS.users, queryFn: fetchUsers });
   const [creating, setCreating] = useState(false);
+  const [adding, setAdding] = useState(false);
   const [revoking, setRevoking] = useState<Token | null>(null);
   const revoke = useSettingsMutation({
     run: (token: Token) => unwrap(api.DELETE("/api/v4/long_lived_tokens/{token_id}", { params: { path: { token_id: token.id } } })),
@@ -38,6 +40,10 @@ export default function IntegrationsSection() {
         <h2 id="settings-integrations-title">{t("settings.integrations.title")}</h2>
       </header>
       <div className="settings-panel">
+        <div className="settings-panel-head">
+          <h3>{t("settings.integrations.oauth")}</h3>
+          <Button variant="primary" onClick={() => setAdding(true)}>{t("settings.integrations.add")}</Button>
+        </div>
         <IntegrationsTable integrations={integrations.data} />
       </div>
       <div className="settings-panel">
@@ -75,35 +81,12 @@ export default function IntegrationsSection() {
           </SettingsTable>
         )}
       </div>
+      {adding ? <AddIntegrationDialog onClose={() => setAdding(false)} /> : null}
       {creating ? <CreateTokenDialog integrations={integrations.data} onClose={() => setCreating(false)} /> : null}
       <ConfirmDialog open={revoking !== null} title={t("settings.tokens.revoke_n", { id: revoking?.id ?? "" })}
         message={t("settings.tokens.revoke_confirm")} confirm={t("settings.tokens.revoke")} busy={revoke.isPending}
         onClose={() => setRevoking(null)} onConfirm={() => revoking && revoke.mutate(revoking, { onSettled: () => setRevoking(null) })} />
     </section>
-  );
-}
-
-function IntegrationsTable({ integrations }: { integrations: Integration[] }) {
-  const t = useT();
-  const format = useFormat();
-  if (integrations.length === 0) return <p className="settings-hint">{t("settings.integrations.none")}</p>;
-  return (
-    <SettingsTable caption={t("settings.integrations.title")} actions={false} columns={[t("settings.integrations.name"),
-      t("settings.integrations.client_id"), t("settings.integrations.redirect_uri"), t("settings.integrations.scopes"),
-      t("settings.tokens.created")]}>
-          {integrations.map((integration) => (
-            <tr key={integration.id} className={integration.is_active ? undefined : "settings-row-inactive"}>
-              <th scope="row" className="settings-cell-name">
-                {integration.name}
-                {!integration.is_active ? <span className="settings-badge settings-badge-muted">{t("settings.integrations.disabled")}</span> : null}
-              </th>
-              <td className="settings-break"><code>{integration.client_id}</code></td>
-              <td className="settings-break">{integration.redirect_uri}</td>
-              <td>{integration.scopes.join(", ")}</td>
-              <td>{format.date(integration.created_at)}</td>
-            </tr>
-          ))}
-    </SettingsTable>
   );
 }
 
