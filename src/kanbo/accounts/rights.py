@@ -14,7 +14,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from kanbo.accounts.rights_wire import CatalogLetter, Letter, RightsIn
 from kanbo.core.errors import Errors, Forbidden
-from kanbo.core.principal import Principal
+from kanbo.core.principal import Principal, administers
 from kanbo.models.activity import Task
 from kanbo.models.entities import Company, Contact, Lead
 from kanbo.models.users import User
@@ -88,8 +88,8 @@ def _check_dependencies(entity_rights: dict[str, str], errors: Errors, request_i
 # Decisions ------------------------------------------------------------------------------------
 
 def is_admin(principal: Principal) -> bool:
-    """The one admin check: whether the principal administers the account."""
-    return principal.is_admin
+    """The one admin check (:func:`kanbo.core.principal.administers`) as the rights policy names it."""
+    return administers(principal)
 
 
 def require_admin(principal: Principal, action: str) -> None:
@@ -99,7 +99,7 @@ def require_admin(principal: Principal, action: str) -> None:
 
 
 def letter(principal: Principal, entity: str, action: str) -> str:
-    if principal.is_admin:
+    if is_admin(principal):
         return "A"
     return str(principal.rights.get(entity, {}).get(action, "D"))
 
@@ -128,7 +128,7 @@ def may_row(principal: Principal, entity: str, action: str, responsible_user_id:
     for a lead, ``stage`` (pipeline id, status id) also applies the stage rights (``status_rights``)."""
     if not _allows(letter(principal, entity, action), principal, responsible_user_id, responsible_group_id):
         return False
-    if stage is None or principal.is_admin or action not in STATUS_ACTIONS:
+    if stage is None or is_admin(principal) or action not in STATUS_ACTIONS:
         return True
     granted = stage_letter(principal, stage[0], stage[1], action)
     return granted is None or _allows(granted, principal, responsible_user_id, responsible_group_id)
@@ -179,7 +179,7 @@ def visible(principal: Principal, entity_type: str, model: Any = None,
 def stage_rights_clause(principal: Principal, pipeline_col: Any, status_col: Any, responsible_col: Any,
                         action: str = "view") -> ColumnElement[bool] | None:
     """Per-stage rights (``status_rights``) narrowing a leads query; ``None`` when none apply."""
-    if principal.is_admin:
+    if is_admin(principal):
         return None
     clauses = []
     for entry in principal.rights.get("status_rights") or []:
@@ -201,7 +201,7 @@ def stage_rights_clause(principal: Principal, pipeline_col: Any, status_col: Any
 
 def may_enter_stage(principal: Principal, pipeline_id: int, status_id: int) -> bool:
     """May the principal move leads into this stage (its ``edit`` stage right is not ``D``)?"""
-    return principal.is_admin or stage_letter(principal, pipeline_id, status_id, "edit") != "D"
+    return is_admin(principal) or stage_letter(principal, pipeline_id, status_id, "edit") != "D"
 
 
 def stage_letter(principal: Principal, pipeline_id: int, status_id: int, action: str) -> str | None:

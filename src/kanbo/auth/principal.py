@@ -17,7 +17,7 @@ from kanbo.auth.tokens import decode_access_token, digest, signing_key
 from kanbo.config import get_settings
 from kanbo.core.db import bind_account, unscoped
 from kanbo.core.errors import Forbidden, TooManyRequests, Unauthorized
-from kanbo.core.principal import Principal
+from kanbo.core.principal import Principal, administers
 from kanbo.core.time import now
 from kanbo.http.hal import api_host
 from kanbo.http.query import MAX_INT
@@ -128,7 +128,7 @@ async def _check_host(request: Request, session: AsyncSession, account: Account)
 async def _context_user(request: Request, session: AsyncSession, principal: Principal) -> Principal:
     """``X-Context-User-ID``: an admin's token acting with another user's rights."""
     raw = request.headers.get("x-context-user-id")
-    if not raw or not principal.is_admin:
+    if not raw or not administers(principal):
         return principal
     text = raw.strip()
     # ASCII digits only (int() also reads "٣", "1_0", "+1"), and no more than a BIGINT id holds.

@@ -20,3 +20,10 @@ class Principal:
     client_id: str | None = None
     api_domain: str = ""
     lang: str = "en"
+
+
+def administers(principal: Principal) -> bool:
+    """The one admin check: whether the principal administers its account. It lives here, the lowest layer,
+    so authentication (``X-Context-User-ID``) and the rights policy (``accounts/rights.py``, which every
+    service calls) decide it the same way."""
+    return principal.is_admin
