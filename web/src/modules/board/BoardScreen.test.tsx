@@ -148,6 +148,7 @@ describe("the board", () => {
     // The Incoming column's lead carries its incoming lead's decisions, found by the lead's id.
     const waiting = await screen.findByRole("article", { name: "From the site" });
     await waitFor(() => expect(within(waiting).getByRole("button", { name: "Accept" })).toBeTruthy());
+    expect(within(waiting).getByText(/^Form/)).toBeTruthy(); // where it came from
     expect(requests.find((call) => call.url.pathname === "/api/v4/leads/unsorted")!.url.searchParams.get("filter[lead_id][]")).toBe("5");
     expect(within(waiting).queryByRole("button", { name: /Move/ })).toBeNull();
   });

@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 
 import { useT } from "../../i18n";
 import { Button, Spinner, useFormat } from "../../ui";
-import { IncomingActions } from "../incoming";
+import { IncomingActions, useHeadline } from "../incoming";
 import { QuickAdd } from "./QuickAdd";
 import { refreshBoard, useCardDetails, useColumn, type BoardScope } from "./data";
 import { DRAG_TYPE, LeadCard } from "./LeadCard";
@@ -40,6 +40,7 @@ export function Column({ scope, stage, totals, users, now, dragging, onDragLead,
   const incoming = stage.type === INCOMING;
   const pages = useColumn(scope, stage.id);
   const leads = useMemo(() => columnLeads(pages.data), [pages.data]);
+  const headline = useHeadline();
   const details = useCardDetails(pages.data?.pages.map((page) => page.leads) ?? [], incoming);
   const [over, setOver] = useState(false);
   const [adding, setAdding] = useState(false);
@@ -152,6 +153,7 @@ export function Column({ scope, stage, totals, users, now, dragging, onDragLead,
                     onDragStart={() => onDragLead(lead)}
                     onDragEnd={() => onDragLead(null)}
                     extras={{
+                      source: incomingLead ? headline(incomingLead) : null,
                       contact: contact !== null ? details.contacts.get(contact) : null,
                       company: company !== undefined ? details.companies.get(company) : null,
                       responsible: users.get(lead.responsible_user_id) ?? null,

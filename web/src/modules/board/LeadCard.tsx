@@ -13,6 +13,8 @@ import type { Lead, Task } from "./model";
 export const DRAG_TYPE = "application/x-kanbo-lead";
 
 export interface CardExtras {
+  /** Where an incoming lead came from ("Form “Contact us”", "Call from +34…"). */
+  source?: string | null;
   contact?: string | null;
   company?: string | null;
   responsible?: string | null;
@@ -68,6 +70,7 @@ export function LeadCard({ lead, extras, now, movable, onMove, onDragStart, onDr
           </button>
         ) : null}
       </div>
+      {extras.source ? <div className="board-card-source">{extras.source}</div> : null}
       {lead.price ? <div className="board-card-price">{format.money(lead.price)}</div> : null}
       {extras.contact || extras.company ? (
         <div className="board-card-parties">
