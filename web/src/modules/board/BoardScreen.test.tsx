@@ -76,8 +76,11 @@ beforeEach(() => {
         return json({ _links: links, _embedded: { loss_reasons: [{ id: 3, name: "Too expensive", sort: 1 }] } });
       case "/api/v4/leads": {
         const column = columnOf(url);
+        const page = Number(url.searchParams.get("page"));
+        if (column === 10 && page === 2) return json({ _links: links, _embedded: { leads: [lead(3, "Later deal", 10)] } });
         const leads = column === 10 ? [lead(1, "Big deal", 10), lead(2, "Small deal", 10)] : column === 9 ? [lead(5, "From the site", 9)] : [];
-        return leads.length ? json({ _links: links, _embedded: { leads } }) : json(null, 204);
+        const more = column === 10 ? { next: { href: "x?page=2" } } : {};
+        return leads.length ? json({ _links: { ...links, ...more }, _embedded: { leads } }) : json(null, 204);
       }
       default:
         return json(null, 204);
@@ -186,6 +189,18 @@ describe("the board", () => {
     fireEvent.click(within(dialog).getByRole("button", { name: "Mark as lost" }));
     await screen.findByText("“Small deal” moved to Lost");
     expect(requests.find((call) => call.method === "PATCH")!.body).toEqual({ pipeline_id: 1, status_id: 143, loss_reason_id: 3 });
+  });
+
+  it("loads a column's next page when it is scrolled to its end, not before", async () => {
+    open("/board");
+    await screen.findByRole("article", { name: "Big deal" });
+    const pagesAsked = () =>
+      requests.filter((call) => call.url.pathname === "/api/v4/leads" && columnOf(call.url) === 10).map((call) => call.url.searchParams.get("page"));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pagesAsked()).toEqual(["1"]);
+    fireEvent.scroll(column("New").querySelector(".board-column-body")!);
+    expect(await within(column("New")).findByRole("article", { name: "Later deal" })).toBeTruthy();
+    expect(pagesAsked()).toEqual(["1", "2"]);
   });
 
   it("loads the columns again when the live stream reports a lead change", async () => {

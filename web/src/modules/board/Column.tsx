@@ -61,9 +61,16 @@ export function Column({ scope, stage, totals, users, now, dragging, onDragLead,
     : leads.map((lead, index) => ({ index, key: lead.id, start: 0 }));
   const lastShown = items.length ? items[items.length - 1]!.index : -1;
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
+  // The next page loads when the column is scrolled near its end: by the last card rendered once virtualised,
+  // by the scroll position before (every card is rendered then, so the last one is always "shown").
   useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage && lastShown >= leads.length - 5) void fetchNextPage();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage, lastShown, leads.length]);
+    if (virtual && hasNextPage && !isFetchingNextPage && lastShown >= leads.length - 5) void fetchNextPage();
+  }, [virtual, hasNextPage, isFetchingNextPage, fetchNextPage, lastShown, leads.length]);
+  function onScroll() {
+    const body = scroller.current;
+    if (virtual || !body || !hasNextPage || isFetchingNextPage) return;
+    if (body.scrollTop + body.clientHeight >= body.scrollHeight - 2 * CARD_HEIGHT) void fetchNextPage();
+  }
 
   const droppable = dragging !== null && isDropTarget(stage) && dragging.status_id !== stage.id;
   function dragOver(event: DragEvent<HTMLElement>) {
@@ -114,7 +121,7 @@ export function Column({ scope, stage, totals, users, now, dragging, onDragLead,
         ) : null}
       </header>
       {adding ? <QuickAdd scope={scope} stage={stage} onDone={() => setAdding(false)} /> : null}
-      <div className="board-column-body" ref={scroller}>
+      <div className="board-column-body" ref={scroller} onScroll={onScroll}>
         {pages.isPending ? (
           <Spinner />
         ) : pages.isError ? (

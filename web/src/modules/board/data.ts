@@ -130,13 +130,16 @@ export function useCardDetails(pages: readonly (readonly Lead[])[], incoming: bo
   const perPage = pages.map((leads) => ({ ids: leads.map((lead) => lead.id), ...partyIds(leads) }));
   type PageIds = (typeof perPage)[number];
   type Load<V> = (ids: number[], signal: AbortSignal) => Promise<Map<number, V>>;
-  const each = <V>(kind: string, ids: (page: PageIds) => number[], load: Load<V>, enabled = true) =>
-    perPage.map((page) => ({
-      queryKey: ["board", "extras", kind, ids(page)],
-      queryFn: ({ signal }: { signal: AbortSignal }) => load(ids(page), signal),
-      enabled: enabled && ids(page).length > 0,
+  // One query per distinct list of ids (two pages may name the same contacts; a page without any asks nothing).
+  const each = <V>(kind: string, ids: (page: PageIds) => number[], load: Load<V>, enabled = true) => {
+    const lists = new Map(perPage.map(ids).filter((list) => list.length > 0).map((list) => [list.join(","), list]));
+    return [...lists.values()].map((list) => ({
+      queryKey: ["board", "extras", kind, list],
+      queryFn: ({ signal }: { signal: AbortSignal }) => load(list, signal),
+      enabled,
       placeholderData: keepPreviousData,
     }));
+  };
   const combine = <V>(results: { data?: Map<number, V> }[]) => merged(results.map((result) => result.data));
   const contacts: Load<string> = (ids, signal) => names("contacts", ids, signal);
   const companies: Load<string> = (ids, signal) => names("companies", ids, signal);
