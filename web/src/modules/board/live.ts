@@ -1,7 +1,7 @@
 // Live updates of an open board: which of its queries an event of the log makes stale. A lead's change reloads
 // only the columns it was and is in (and the totals), a task's only the cards' closest tasks, a contact's or a
-// company's only the names on the cards; a burst of events
-// (a bulk change) is gathered for 100 ms and reloads each stale query once.
+// company's only the names on the cards; a burst of events (a bulk change) is gathered for 100 ms and reloads each
+// stale query once.
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useRef } from "react";
 
