@@ -1,10 +1,10 @@
 // The board's toolbar: the pipeline switcher, the search box and the filters (responsible user, tag, created
 // range). Every choice is written to the page URL (shareable, kept on reload).
-import { useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
 
 import { useT } from "../../i18n";
 import { Button, Select, TextField } from "../../ui";
-import { useDebouncedValue } from "../../ui/hooks";
+import { useSearchText } from "../../ui/hooks";
 import { filterCount, type BoardFilters, type Pipeline } from "./model";
 
 export interface ToolbarProps {
@@ -19,12 +19,7 @@ export interface ToolbarProps {
 
 function Search({ value, onSearch }: { value: string; onSearch: (text: string) => void }) {
   const t = useT();
-  const [text, setText] = useState(value);
-  const settled = useDebouncedValue(text, 300);
-  useEffect(() => setText(value), [value]);
-  useEffect(() => {
-    if (settled.trim() !== value) onSearch(settled.trim());
-  }, [settled]);
+  const { text, setText, submit } = useSearchText(value, onSearch);
   return (
     <TextField
       className="board-search"
@@ -32,7 +27,7 @@ function Search({ value, onSearch }: { value: string; onSearch: (text: string) =
       label={t("board.search")}
       value={text}
       onChange={(event) => setText(event.target.value)}
-      onKeyDown={(event) => event.key === "Enter" && onSearch(text.trim())}
+      onKeyDown={(event) => event.key === "Enter" && submit()}
     />
   );
 }

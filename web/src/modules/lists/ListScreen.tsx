@@ -1,11 +1,11 @@
 // One list screen (leads, contacts or companies): search, filters, columns, sortable table (a compact list
 // on phones), "Load more", selection and bulk actions. The search, sort and filters live in the URL.
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useId, useMemo, useState } from "react";
 import { useSearchParams } from "react-router-dom";
 
 import { useT, type MessageKey } from "../../i18n";
 import { Button, EmptyState, ErrorState, Spinner, useFormat } from "../../ui";
-import { useDebouncedValue, useMediaQuery } from "../../ui/hooks";
+import { useMediaQuery, useSearchText } from "../../ui/hooks";
 import { BulkBar } from "./BulkBar";
 import { ColumnChooser } from "./ColumnChooser";
 import { allColumns, defaultColumns, storeColumns, storedColumns, visibleColumns, type CellContext, type Column } from "./columns";
@@ -22,15 +22,7 @@ const PHONE_WIDTH = "(max-width: 700px)";
 
 function SearchBox({ value, onSearch, label }: { value: string; onSearch: (text: string) => void; label: string }) {
   const id = useId();
-  const [text, setText] = useState(value);
-  const settled = useDebouncedValue(text, 300);
-  const latest = useRef({ value, onSearch });
-  latest.current = { value, onSearch };
-  useEffect(() => setText(value), [value]);
-  useEffect(() => {
-    // only when the typing settles (not when the URL changes the value)
-    if (settled.trim() !== latest.current.value) latest.current.onSearch(settled.trim());
-  }, [settled]);
+  const { text, setText, submit } = useSearchText(value, onSearch);
   return (
     <div className="list-search">
       <label className="visually-hidden" htmlFor={id}>
@@ -43,7 +35,7 @@ function SearchBox({ value, onSearch, label }: { value: string; onSearch: (text:
         value={text}
         autoComplete="off"
         onChange={(event) => setText(event.target.value)}
-        onKeyDown={(event) => event.key === "Enter" && onSearch(text.trim())}
+        onKeyDown={(event) => event.key === "Enter" && submit()}
       />
     </div>
   );
