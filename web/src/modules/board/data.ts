@@ -43,9 +43,16 @@ export interface BoardScope {
   filters: BoardFilters;
 }
 
-const summaryKey = (scope: BoardScope) => ["board", scope.pipelineId, filtersKey(scope.filters), "summary"] as const;
-const columnKey = (scope: BoardScope, stageId: number) =>
-  ["board", scope.pipelineId, filtersKey(scope.filters), "column", stageId] as const;
+export const summaryKey = (scope: BoardScope) => ["board", scope.pipelineId, filtersKey(scope.filters), "summary"] as const;
+/** Every column of the board `scope` shows (a prefix of each column's key). */
+export const columnsKey = (scope: BoardScope) => ["board", scope.pipelineId, filtersKey(scope.filters), "column"] as const;
+const columnKey = (scope: BoardScope, stageId: number) => [...columnsKey(scope), stageId] as const;
+
+/** Reads the totals and these columns (`"all"`: every one) of the board again. */
+export function reloadColumns(client: QueryClient, scope: BoardScope, stageIds: Iterable<number> | "all"): Promise<unknown> {
+  const columns = stageIds === "all" ? [columnsKey(scope)] : [...stageIds].map((stageId) => columnKey(scope, stageId));
+  return Promise.all([summaryKey(scope), ...columns].map((queryKey) => client.invalidateQueries({ queryKey })));
+}
 
 export function useSummary(scope: BoardScope) {
   return useQuery({
@@ -82,7 +89,6 @@ export function useColumn(scope: BoardScope, stageId: number) {
 
 async function names(kind: "contacts" | "companies", ids: readonly number[], signal: AbortSignal): Promise<Map<number, string>> {
   const found = new Map<number, string>();
-  if (!ids.length) return found;
   const params = { query: { limit: 250, filter: { id: [...ids] } } };
   const page =
     kind === "contacts"
@@ -191,12 +197,7 @@ export function useMoveLead(scope: BoardScope) {
     onError: (_error, _move, before) => {
       for (const [queryKey, data] of before ?? []) client.setQueryData(queryKey, data);
     },
-    onSettled: (_data, _error, move) =>
-      Promise.all([
-        client.invalidateQueries({ queryKey: columnKey(scope, move.from) }),
-        client.invalidateQueries({ queryKey: columnKey(scope, move.to) }),
-        client.invalidateQueries({ queryKey: summaryKey(scope) }),
-      ]),
+    onSettled: (_data, _error, move) => reloadColumns(client, scope, [move.from, move.to]),
   });
 }
 
@@ -223,10 +224,6 @@ export function useQuickAdd(scope: BoardScope) {
           ],
         }),
       ),
-    onSuccess: (_answer, lead) =>
-      Promise.all([
-        client.invalidateQueries({ queryKey: columnKey(scope, lead.stageId) }),
-        client.invalidateQueries({ queryKey: summaryKey(scope) }),
-      ]),
+    onSuccess: (_answer, lead) => reloadColumns(client, scope, [lead.stageId]),
   });
 }

@@ -6,7 +6,7 @@ import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useRef } from "react";
 
 import { useLiveEvents, type LiveEvent } from "../../api/live";
-import { filtersKey, type BoardScope } from "./data";
+import { columnsKey, reloadColumns, summaryKey, type BoardScope } from "./data";
 import { columnLeads, type ColumnData } from "./model";
 
 export interface Stale {
@@ -55,8 +55,7 @@ export function markStale(stale: Stale, event: EventFacts, shown: ReadonlyMap<nu
 /** The lead ids each loaded column of `scope` shows, by stage id. */
 export function shownLeads(client: QueryClient, scope: BoardScope): Map<number, Set<number>> {
   const shown = new Map<number, Set<number>>();
-  const prefix = ["board", scope.pipelineId, filtersKey(scope.filters), "column"];
-  for (const [key, data] of client.getQueriesData<ColumnData>({ queryKey: prefix })) {
+  for (const [key, data] of client.getQueriesData<ColumnData>({ queryKey: columnsKey(scope) })) {
     const stage = key[key.length - 1];
     if (typeof stage === "number") shown.set(stage, new Set(columnLeads(data).map((lead) => lead.id)));
   }
@@ -64,11 +63,9 @@ export function shownLeads(client: QueryClient, scope: BoardScope): Map<number, 
 }
 
 export function refreshStale(client: QueryClient, scope: BoardScope, stale: Stale): Promise<unknown> {
-  const base = ["board", scope.pipelineId, filtersKey(scope.filters)];
   const work: Promise<unknown>[] = [];
-  if (stale.summary) work.push(client.invalidateQueries({ queryKey: [...base, "summary"] }));
-  if (stale.allColumns) work.push(client.invalidateQueries({ queryKey: [...base, "column"] }));
-  else for (const stage of stale.columns) work.push(client.invalidateQueries({ queryKey: [...base, "column", stage] }));
+  if (stale.allColumns || stale.columns.size) work.push(reloadColumns(client, scope, stale.allColumns ? "all" : stale.columns));
+  else if (stale.summary) work.push(client.invalidateQueries({ queryKey: summaryKey(scope) }));
   if (stale.tasks) work.push(client.invalidateQueries({ queryKey: ["board", "extras", "tasks"] }));
   if (stale.names) {
     work.push(client.invalidateQueries({ queryKey: ["board", "extras", "contacts"] }));
